@@ -1,0 +1,103 @@
+use super::*;
+use std::collections::HashSet;
+
+#[test]
+fn the_demo_has_the_announced_size() {
+    let t = generate();
+    let units = t.dataset.units();
+    let communes: HashSet<&str> = units.iter().map(|u| u.commune.as_str()).collect();
+    let epci: HashSet<&str> = units
+        .iter()
+        .map(|u| u.epci.as_str())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let deps: HashSet<&str> = units.iter().map(|u| u.departement.as_str()).collect();
+    assert_eq!(deps.len(), 3);
+    assert_eq!(epci.len(), 10);
+    assert!(
+        (250..=330).contains(&communes.len()),
+        "{} communes",
+        communes.len()
+    );
+    assert!((600..=800).contains(&units.len()), "{} IRIS", units.len());
+    assert!(
+        (200..=450).contains(&t.places.len()),
+        "{} places",
+        t.places.len()
+    );
+    assert!(
+        units.iter().any(|u| u.epci.is_empty()),
+        "some commune has no EPCI"
+    );
+}
+
+#[test]
+fn the_demo_is_deterministic() {
+    let (a, b) = (generate(), generate());
+    assert_eq!(a.dataset.units(), b.dataset.units());
+    assert_eq!(a.places, b.places);
+    let (va, vb) = (a.dataset.values(), b.dataset.values());
+    assert!(va
+        .iter()
+        .zip(vb.iter())
+        .all(|(x, y)| x.to_bits() == y.to_bits()));
+}
+
+#[test]
+fn every_unit_has_a_contour_and_contours_do_not_overlap() {
+    use geo::{Area, BooleanOps};
+    let t = generate();
+    let iris = &t.geometries[&Level::Iris];
+    assert_eq!(iris.len(), t.dataset.units().len());
+    let total: f64 = iris.iter().map(|f| f.geometry.unsigned_area()).sum();
+    let region = t.geometries[&Level::Region][0].geometry.unsigned_area();
+    assert!(
+        (total - region).abs() < 1e-9 * region.max(1.0) + 1e-9,
+        "{total} vs {region}"
+    );
+    // Two neighbouring IRIS share an edge but no area.
+    let inter = iris[0]
+        .geometry
+        .intersection(&iris[1].geometry)
+        .unsigned_area();
+    assert!(inter < 1e-9, "{inter}");
+}
+
+#[test]
+fn demo_values_look_like_real_ones() {
+    let t = generate();
+    let d = &t.dataset;
+    let col = |k: &str| d.indicator_index(k).expect("key");
+    let v = d.values();
+    let no4g = v.column(col("no_4g_coverage_rate"));
+    let zeros = no4g.iter().filter(|&&x| x == 0.0).count();
+    assert!(
+        zeros * 3 > no4g.len(),
+        "many units fully covered in 4G: {zeros}"
+    );
+    let pov = v.column(col("poverty_rate"));
+    assert!(
+        pov.iter().any(|x| x.is_nan()),
+        "secrecy leaves some poverty rates missing"
+    );
+    assert!(v.iter().all(|x| x.is_nan() || (0.0..=500.0).contains(x)));
+    assert!(
+        d.units().iter().any(|u| u.population == 0.0),
+        "activity IRIS"
+    );
+}
+
+#[test]
+#[ignore = "prints the size of the demo while tuning it"]
+fn print_demo_stats() {
+    let t = generate();
+    let units = t.dataset.units();
+    let communes: HashSet<&str> = units.iter().map(|u| u.commune.as_str()).collect();
+    let pop: f64 = units.iter().map(|u| u.population).sum();
+    eprintln!(
+        "iris {} communes {} places {} pop {pop}",
+        units.len(),
+        communes.len(),
+        t.places.len()
+    );
+}

@@ -1,0 +1,100 @@
+//! Errors of the scoring core.
+
+use thiserror::Error;
+
+/// Result type of this crate.
+pub type CoreResult<T> = Result<T, CoreError>;
+
+/// Everything that can go wrong in the core. Each message says what the user can do.
+#[derive(Debug, Error)]
+pub enum CoreError {
+    /// The indicator catalogue could not be parsed.
+    #[error("indicator catalogue {origin}: {message}")]
+    Catalogue {
+        /// Where the catalogue came from (file path or "built-in").
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An unknown profile key.
+    #[error("unknown profile '{0}': expected one of tout-age, senior, jeune (or a profile of your catalogue)")]
+    UnknownProfile(String),
+    /// An unknown level name.
+    #[error("unknown level '{0}': expected iris, commune, epci, departement or region")]
+    UnknownLevel(String),
+    /// An unknown reference set.
+    #[error("unknown reference '{0}': expected france, departement or region")]
+    UnknownReference(String),
+    /// An indicator key that is not in the catalogue or not in the chosen profile.
+    #[error(
+        "indicator '{key}' is not an indicator of profile '{profile}'; its indicators are: {known}"
+    )]
+    IndicatorNotInProfile {
+        /// The key given.
+        key: String,
+        /// The profile.
+        profile: String,
+        /// The keys of the profile, comma separated.
+        known: String,
+    },
+    /// An indicator of the profile for which the dataset holds no column.
+    #[error("indicator '{key}' has no data in this dataset; indicators with data: {available}")]
+    IndicatorWithoutData {
+        /// The key.
+        key: String,
+        /// The keys the dataset holds, comma separated.
+        available: String,
+    },
+    /// The selection is empty.
+    #[error("no indicator selected: choose at least one indicator of profile '{0}' that has data")]
+    EmptySelection(String),
+    /// A weight that is not a finite number ≥ 0, or a malformed `key=value` pair.
+    #[error("invalid weight '{text}': {reason}")]
+    InvalidWeight {
+        /// The text given.
+        text: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// All weights are zero.
+    #[error("all weights are 0: at least one selected indicator needs a weight > 0")]
+    AllWeightsZero,
+    /// Dataset construction failed.
+    #[error("invalid dataset: {0}")]
+    Dataset(String),
+    /// A level the dataset cannot produce (no région codes, for example).
+    #[error("level {level} is not available: {reason}")]
+    LevelUnavailable {
+        /// The level asked.
+        level: String,
+        /// Why.
+        reason: String,
+    },
+    /// An error in a table of base units, with file, line and column.
+    #[error("{file}: line {line}, column '{column}': {message}")]
+    Table {
+        /// The file (or "<input>").
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// Column name.
+        column: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A CSV error while reading a table.
+    #[error("{file}: {source}")]
+    Csv {
+        /// The file.
+        file: String,
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// Writing a report failed.
+    #[error("writing the output failed: {0}")]
+    Write(#[from] std::io::Error),
+    /// JSON serialisation failed.
+    #[error("JSON output failed: {0}")]
+    Json(#[from] serde_json::Error),
+}

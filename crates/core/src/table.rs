@@ -1,0 +1,279 @@
+//! An analyst's own table of base units (`ifn score --table FILE.csv`).
+//!
+//! Columns: `code,commune,epci,departement,population`, then indicator keys of the catalogue.
+//! Optional columns: `name`, `region`, `commune_name`, `epci_name`, `departement_name`,
+//! `region_name`. Separator `,` or `;` (detected from the header); with `;`, decimal commas are
+//! accepted. Empty cells, `s`, `nd`, `NA` and `n/a` are missing values (never zero). Codes are
+//! kept as text exactly as written.
+
+use std::io::Read;
+
+use ndarray::Array2;
+
+use crate::catalogue::Catalogue;
+use crate::dataset::{BaseUnit, Dataset, Names};
+use crate::error::{CoreError, CoreResult};
+use crate::level::Level;
+
+/// Columns every table must have, in this order.
+pub const REQUIRED: [&str; 5] = ["code", "commune", "epci", "departement", "population"];
+const OPTIONAL: [&str; 6] = [
+    "name",
+    "region",
+    "commune_name",
+    "epci_name",
+    "departement_name",
+    "region_name",
+];
+
+/// Whether a cell is a missing value (statistical secrecy or no data).
+///
+/// ```
+/// use ifn_core::table::is_missing;
+/// assert!(is_missing("") && is_missing(" s ") && is_missing("ND") && !is_missing("0"));
+/// ```
+pub fn is_missing(cell: &str) -> bool {
+    matches!(
+        cell.trim().to_lowercase().as_str(),
+        "" | "s" | "nd" | "na" | "n/a" | "nan"
+    )
+}
+
+/// Parses a number written with a dot, or with a decimal comma when `comma_decimal`.
+pub fn parse_number(cell: &str, comma_decimal: bool) -> Option<f64> {
+    let t = cell.trim();
+    let v = if comma_decimal && t.contains(',') && !t.contains('.') {
+        t.replace(',', ".").parse::<f64>().ok()
+    } else {
+        t.parse::<f64>().ok()
+    }?;
+    v.is_finite().then_some(v)
+}
+
+/// Reads a table of base units. `file` names the source in error messages.
+pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> CoreResult<Dataset> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
+        .map_err(|e| CoreError::Table {
+            file: file.into(),
+            line: 1,
+            column: "-".into(),
+            message: format!("cannot read as UTF-8 text: {e}"),
+        })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let header_line = text.lines().next().unwrap_or("");
+    let sep = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let comma_decimal = sep == b';';
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let csv_err = |source| CoreError::Csv {
+        file: file.into(),
+        source,
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let table_err = |line: u64, column: &str, message: String| CoreError::Table {
+        file: file.into(),
+        line,
+        column: column.into(),
+        message,
+    };
+    for (i, req) in REQUIRED.iter().enumerate() {
+        if headers.get(i).map(String::as_str) != Some(*req) {
+            return Err(table_err(
+                1,
+                headers.get(i).map(String::as_str).unwrap_or("(none)"),
+                format!(
+                    "expected column {} to be '{req}'; a table starts with {}",
+                    i + 1,
+                    REQUIRED.join(",")
+                ),
+            ));
+        }
+    }
+    let mut optional = [None; 6];
+    let mut indicator_cols = Vec::new();
+    for (i, h) in headers.iter().enumerate().skip(REQUIRED.len()) {
+        if let Some(o) = OPTIONAL.iter().position(|o| o == h) {
+            optional[o] = Some(i);
+        } else if catalogue.contains(h) {
+            if indicator_cols.iter().any(|(_, k): &(usize, String)| k == h) {
+                return Err(table_err(1, h, "column appears twice".into()));
+            }
+            indicator_cols.push((i, h.clone()));
+        } else {
+            return Err(table_err(
+                1,
+                h,
+                format!(
+                    "unknown column: not an indicator key of the catalogue nor one of {}",
+                    OPTIONAL.join(", ")
+                ),
+            ));
+        }
+    }
+    if indicator_cols.is_empty() {
+        return Err(table_err(
+            1,
+            "-",
+            "no indicator column: add columns named by indicator keys, e.g. poverty_rate".into(),
+        ));
+    }
+    let mut units = Vec::new();
+    let mut rows: Vec<f64> = Vec::new();
+    let mut names = Names::default();
+    let mut seen = std::collections::HashMap::new();
+    for rec in reader.records() {
+        let rec = rec.map_err(csv_err)?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        for (i, req) in REQUIRED.iter().enumerate().take(4) {
+            if cell(i).is_empty() {
+                return Err(table_err(line, req, "empty code".into()));
+            }
+        }
+        let code = cell(0);
+        if let Some(first) = seen.insert(code.clone(), line) {
+            return Err(table_err(
+                line,
+                "code",
+                format!("code '{code}' already appears on line {first}"),
+            ));
+        }
+        let pop_text = cell(4);
+        let population = match parse_number(&pop_text, comma_decimal) {
+            Some(p) if p >= 0.0 => p,
+            _ => {
+                return Err(table_err(
+                    line,
+                    "population",
+                    format!("'{pop_text}' is not a number ≥ 0"),
+                ))
+            }
+        };
+        let opt = |o: usize| optional[o].map(cell).unwrap_or_default();
+        let unit = BaseUnit {
+            name: if opt(0).is_empty() {
+                code.clone()
+            } else {
+                opt(0)
+            },
+            code,
+            commune: cell(1),
+            epci: cell(2),
+            departement: cell(3),
+            region: opt(1),
+            population,
+        };
+        for (o, level) in [
+            (2, Level::Commune),
+            (3, Level::Epci),
+            (4, Level::Departement),
+            (5, Level::Region),
+        ] {
+            let n = opt(o);
+            if !n.is_empty() {
+                names.insert(level, unit.code_at(level).to_string(), n);
+            }
+        }
+        for (i, key) in &indicator_cols {
+            let t = cell(*i);
+            if is_missing(&t) {
+                rows.push(f64::NAN);
+            } else {
+                match parse_number(&t, comma_decimal) {
+                    Some(v) => rows.push(v),
+                    None => {
+                        return Err(table_err(
+                            line,
+                            key,
+                            format!("'{t}' is not a number (missing values: empty, s, nd)"),
+                        ))
+                    }
+                }
+            }
+        }
+        units.push(unit);
+    }
+    if units.is_empty() {
+        return Err(table_err(
+            2,
+            "-",
+            "the table has a header but no row".into(),
+        ));
+    }
+    let keys: Vec<String> = indicator_cols.into_iter().map(|(_, k)| k).collect();
+    let values = Array2::from_shape_vec((units.len(), keys.len()), rows)
+        .map_err(|e| CoreError::Dataset(e.to_string()))?;
+    Dataset::new(units, keys, values, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> CoreResult<Dataset> {
+        read_table(text.as_bytes(), "t.csv", Catalogue::builtin())
+    }
+
+    #[test]
+    fn secrecy_tokens_are_missing_not_zero() {
+        let d = read("code,commune,epci,departement,population,poverty_rate\nA,c,e,01,10,s\nB,c,e,01,10,nd\nC,c,e,01,10,\n").unwrap();
+        assert!(d.values().iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn semicolon_tables_accept_decimal_commas_and_a_bom() {
+        let d = read("\u{feff}code;commune;epci;departement;population;poverty_rate\n01001;01001;200;01;10;12,5\n").unwrap();
+        assert_eq!(d.values()[(0, 0)], 12.5);
+        assert_eq!(d.units()[0].code, "01001");
+    }
+
+    #[test]
+    fn a_bad_number_names_file_line_and_column() {
+        let e = read("code,commune,epci,departement,population,poverty_rate\nA,c,e,01,10,1\nB,c,e,01,10,abc\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("t.csv") && e.contains("line 3") && e.contains("poverty_rate"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_header_and_an_unknown_column_are_refused() {
+        assert!(read("code,commune,dep,departement,population,poverty_rate\n").is_err());
+        let e = read("code,commune,epci,departement,population,povrety_rate\nA,c,e,01,1,2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("povrety_rate"), "{e}");
+    }
+
+    #[test]
+    fn a_duplicated_code_is_refused() {
+        let e = read(
+            "code,commune,epci,departement,population,poverty_rate\nA,c,e,01,1,2\nA,c,e,01,1,2\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_negative_population_is_refused() {
+        assert!(
+            read("code,commune,epci,departement,population,poverty_rate\nA,c,e,01,-1,2\n").is_err()
+        );
+    }
+}

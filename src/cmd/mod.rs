@@ -1,0 +1,9 @@
+//! One module per subcommand, plus the options they share.
+
+pub mod build;
+pub mod common;
+pub mod demo;
+pub mod export;
+pub mod fetch;
+pub mod score;
+pub mod serve;
