@@ -33,6 +33,8 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Export scores with contours for GIS (FlatGeobuf, GeoPackage, GeoJSON, CSV, PMTiles).
     Export(cmd::export::ExportArgs),
+    /// Write the printable territorial diagnostic (needs and mediation offer) of a territory.
+    Diagnostic(cmd::diagnostic::DiagnosticArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Fetch(a) => cmd::fetch::run(a),
         Command::Serve(a) => cmd::serve::run(a),
         Command::Export(a) => cmd::export::run(a),
+        Command::Diagnostic(a) => cmd::diagnostic::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

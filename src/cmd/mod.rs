@@ -3,6 +3,7 @@
 pub mod build;
 pub mod common;
 pub mod demo;
+pub mod diagnostic;
 pub mod export;
 pub mod fetch;
 pub mod score;

@@ -41,6 +41,7 @@ pub mod engine;
 pub mod error;
 pub mod geodesy;
 pub mod level;
+pub mod offer;
 pub mod report;
 pub mod rng;
 pub mod selection;

@@ -189,7 +189,7 @@ pub fn generate() -> Territory {
     let mut names = Names::default();
     let mut epci_list: Vec<(String, String, usize)> = Vec::new();
     let mut epci_no = 0;
-    for d in 0..3 {
+    for (d, &epci_count) in EPCI_PER_DEP.iter().enumerate() {
         let mut heads: Vec<usize> = communes
             .iter()
             .enumerate()
@@ -197,7 +197,7 @@ pub fn generate() -> Territory {
             .map(|(i, _)| i)
             .collect();
         heads.sort_by_key(|&i| std::cmp::Reverse(communes[i].cells.len()));
-        heads.truncate(EPCI_PER_DEP[d]);
+        heads.truncate(epci_count);
         let head_codes: Vec<(usize, String)> = heads
             .iter()
             .map(|&h| {

@@ -1,0 +1,38 @@
+//! Errors of the diagnostic.
+
+use std::path::PathBuf;
+
+use ifn_core::offer::OfferError;
+use ifn_core::{CoreError, Level};
+use thiserror::Error;
+
+/// Result type of this crate.
+pub type DiagnosticResult<T> = Result<T, DiagnosticError>;
+
+/// What can go wrong when building or writing a diagnostic.
+#[derive(Debug, Error)]
+pub enum DiagnosticError {
+    /// No territory with this code at this level.
+    #[error("no {level} with code '{code}' in this store: check the code (INSEE codes keep their leading zeros, EPCI are SIREN numbers) or use the search")]
+    UnknownTerritory {
+        /// The level asked for.
+        level: Level,
+        /// The code asked for.
+        code: String,
+    },
+    /// Scoring failed (bad selection, level not available).
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// The offer computation failed (bad threshold or distance).
+    #[error(transparent)]
+    Offer(#[from] OfferError),
+    /// The page could not be written.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// The file (or its temporary sibling).
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,193 @@
+//! `ifn diagnostic` end to end: the binary writes the page, its figures are the library's, a
+//! bad code fails cleanly, and headless Chromium prints the page to an A4 PDF.
+//!
+//! The Chromium part is skipped (with a message) when no browser is installed, unless
+//! `IFN_REQUIRE_BROWSER=1`.
+#![allow(clippy::unwrap_used)] // a failing test should panic where it fails
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ifn_core::offer::{offer, OfferOptions, PlaceIndex};
+use ifn_core::{Catalogue, Engine, Level, Selection};
+
+fn ifn() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ifn"))
+}
+
+/// Value of the first `data-figure="name"` element.
+fn figure(html: &str, name: &str) -> Option<f64> {
+    let key = format!("data-figure=\"{name}\" data-value=\"");
+    let i = html
+        .find(&key)
+        .unwrap_or_else(|| panic!("figure {name} not on the page"));
+    let rest = &html[i + key.len()..];
+    rest[..rest.find('"').expect("closing quote")].parse().ok()
+}
+
+#[test]
+fn the_diagnostic_command_writes_the_library_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x2.html");
+    let status = ifn()
+        .args([
+            "diagnostic",
+            "--level",
+            "departement",
+            "--code",
+            "X2",
+            "--threshold",
+            "6",
+            "--distance-km",
+            "4",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let html = std::fs::read_to_string(&out).unwrap();
+
+    let t = ifn_core::demo::generate();
+    let engine = Engine::new(t.dataset.clone(), Catalogue::builtin().clone());
+    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let scores = engine.score(Level::Departement, &sel).unwrap();
+    let r = scores.index_of("X2").unwrap();
+    let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);
+    let units = engine.unit_scores(&sel).unwrap();
+    let opts = OfferOptions {
+        threshold: 6.0,
+        distance_km: 4.0,
+    };
+    let o = offer(Level::Departement, &engine, &units, &index, &opts).unwrap();
+    let x2 = o.get("X2").unwrap();
+    assert_eq!(figure(&html, "score"), Some(scores.total[r]));
+    assert_eq!(
+        figure(&html, "places-total"),
+        Some(f64::from(x2.places.all))
+    );
+    assert_eq!(
+        figure(&html, "fragile-population"),
+        Some(x2.fragile_population)
+    );
+    assert_eq!(
+        figure(&html, "fragile-share-beyond"),
+        Some(x2.fragile_share_beyond)
+    );
+    assert_eq!(
+        figure(&html, "zones-blanches-count"),
+        Some(x2.zones_blanches.len() as f64)
+    );
+    assert_eq!(
+        figure(&html, "threshold"),
+        None,
+        "threshold is text, not a data-value"
+    );
+    assert!(html.contains("Données fictives"));
+}
+
+#[test]
+fn an_unknown_code_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("nope.html");
+    let o = ifn()
+        .args([
+            "diagnostic",
+            "--level",
+            "commune",
+            "--code",
+            "16015",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("16015"), "{err}");
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary file left"
+    );
+    let o = ifn()
+        .args([
+            "diagnostic",
+            "--level",
+            "commune",
+            "--code",
+            "X1001",
+            "--distance-km=-3",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("distance"));
+}
+
+fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+#[test]
+fn the_diagnostic_page_prints_to_pdf_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("IFN_REQUIRE_BROWSER").map_or(true, |v| v != "1"),
+            "IFN_REQUIRE_BROWSER=1 but no Chromium found"
+        );
+        eprintln!("skipped: no Chromium (apt-get install chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("epci.html");
+    assert!(ifn()
+        .args([
+            "diagnostic",
+            "--level",
+            "epci",
+            "--code",
+            "X00000001",
+            "--out"
+        ])
+        .arg(&html)
+        .status()
+        .unwrap()
+        .success());
+    let pdf = dir.path().join("epci.pdf");
+    let o = Command::new(&browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(Path::new(&pdf)).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() > 20_000, "{} bytes", bytes.len());
+    assert!(
+        String::from_utf8_lossy(&bytes).contains("/MediaBox [0 0 594.95996 841.91998]"),
+        "not A4"
+    );
+}
