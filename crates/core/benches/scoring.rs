@@ -26,7 +26,11 @@ fn france_like() -> Dataset {
     let mut units = Vec::with_capacity(UNITS);
     for i in 0..UNITS {
         // Units beyond COMMUNES are extra IRIS of the first (largest) communes.
-        let c = if i < COMMUNES { i } else { (i - COMMUNES) % 2_000 };
+        let c = if i < COMMUNES {
+            i
+        } else {
+            (i - COMMUNES) % 2_000
+        };
         let dep = c % DEPARTEMENTS;
         units.push(BaseUnit {
             code: format!("{i:09}"),

@@ -1,7 +1,7 @@
 //! The scoring engine: classes computed once, totals and roll-ups on demand.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ndarray::{Array2, Axis as NdAxis};
 use rayon::prelude::*;
@@ -22,11 +22,13 @@ const CHUNK: usize = 2048;
 #[derive(Debug, Clone)]
 struct Grouping {
     /// Territory codes, sorted.
-    codes: Vec<String>,
+    codes: Arc<[String]>,
+    /// Display names, in the order of `codes`.
+    names: Arc<[String]>,
     /// Index in `codes` of each base unit.
     of_unit: Vec<u32>,
     /// Population of each territory (sum of its units).
-    population: Vec<f64>,
+    population: Arc<[f64]>,
     /// Index of each code.
     index: HashMap<String, u32>,
 }
@@ -55,10 +57,12 @@ impl Grouping {
             .enumerate()
             .map(|(i, c)| (c.clone(), i as u32))
             .collect();
+        let names = codes.iter().map(|c| dataset.name_of(level, c)).collect();
         Grouping {
-            codes,
+            codes: codes.into(),
+            names,
             of_unit,
-            population,
+            population: population.into(),
             index,
         }
     }
@@ -78,21 +82,23 @@ pub struct UnitScores {
 pub struct LevelScores {
     /// The level.
     pub level: Level,
-    /// Territory codes (base units in dataset order; other levels sorted by code).
-    pub codes: Vec<String>,
-    /// Territory names.
-    pub names: Vec<String>,
-    /// Population (sum of base units).
-    pub population: Vec<f64>,
+    /// Territory codes (base units in dataset order; other levels sorted by code). Shared
+    /// between score sets of the same level, so a re-weighting copies no string.
+    pub codes: Arc<[String]>,
+    /// Territory names, in the order of `codes`.
+    pub names: Arc<[String]>,
+    /// Population (sum of base units), in the order of `codes`.
+    pub population: Arc<[f64]>,
     /// Total score, full precision; NaN when no indicator is present.
     pub total: Vec<f64>,
     /// Selected indicator keys (columns of `classes` and `raw`).
     pub indicators: Vec<String>,
     /// Class of each selected indicator (base units: 1..10; other levels: population-weighted
-    /// mean of the base units' classes); NaN when missing.
-    pub classes: Array2<f64>,
+    /// mean of the base units' classes); NaN when missing. Shared with the engine's cache: it
+    /// depends on the indicators and the reference set, not on the weights.
+    pub classes: Arc<Array2<f64>>,
     /// Raw value of each selected indicator (other levels: population-weighted mean).
-    pub raw: Array2<f64>,
+    pub raw: Arc<Array2<f64>>,
     /// Number of selected indicators with a value for the territory.
     pub used: Vec<u8>,
 }
@@ -124,10 +130,23 @@ pub struct Engine {
     dataset: Dataset,
     catalogue: Catalogue,
     groupings: HashMap<Level, Grouping>,
+    /// Codes, names and populations of the base units, shared by every IRIS score set.
+    unit_codes: Arc<[String]>,
+    unit_names: Arc<[String]>,
+    unit_population: Arc<[f64]>,
     classes: [OnceLock<Array2<u8>>; 3],
     class_rollups: [[OnceLock<Array2<f64>>; 4]; 3],
     raw_rollups: [OnceLock<Array2<f64>>; 4],
+    /// Class and raw columns of recent indicator selections, per (reference, level, columns):
+    /// moving a weight slider reuses them.
+    columns_cache: Mutex<HashMap<ColumnsKey, ColumnsPair>>,
 }
+
+type ColumnsKey = (Reference, Level, Vec<usize>);
+type ColumnsPair = (Arc<Array2<f64>>, Arc<Array2<f64>>);
+
+/// Entries kept in the columns cache before it is emptied.
+const COLUMNS_CACHE_CAP: usize = 64;
 
 fn reference_slot(r: Reference) -> usize {
     match r {
@@ -161,13 +180,20 @@ impl Engine {
             }
             groupings.insert(level, Grouping::new(&dataset, level));
         }
+        let unit_codes = dataset.units().iter().map(|u| u.code.clone()).collect();
+        let unit_names = dataset.units().iter().map(|u| u.name.clone()).collect();
+        let unit_population = dataset.units().iter().map(|u| u.population).collect();
         let engine = Engine {
             dataset,
             catalogue,
             groupings,
+            unit_codes,
+            unit_names,
+            unit_population,
             classes: Default::default(),
             class_rollups: Default::default(),
             raw_rollups: Default::default(),
+            columns_cache: Mutex::new(HashMap::new()),
         };
         // France classes are always needed: compute them now, not on the first request.
         let _ = engine.classes(Reference::France);
@@ -343,63 +369,89 @@ impl Engine {
         units: &UnitScores,
     ) -> CoreResult<LevelScores> {
         let cols = self.columns_of(selection)?;
-        let classes = self.classes(selection.reference)?;
-        let values = self.dataset.values();
+        let (classes, raw) = self.selected_columns(level, selection.reference, &cols)?;
+        let weights = &selection.weights;
+        let used_of = |t: usize| -> u8 {
+            classes
+                .row(t)
+                .iter()
+                .zip(weights)
+                .filter(|(c, &w)| !c.is_nan() && w > 0.0)
+                .count() as u8
+        };
         if level == Level::Iris {
-            let n = self.dataset.units().len();
-            let mut cls = Array2::from_elem((n, cols.len()), f64::NAN);
-            let mut raw = Array2::from_elem((n, cols.len()), f64::NAN);
-            for (k, &col) in cols.iter().enumerate() {
-                for i in 0..n {
-                    let c = classes[(i, col)];
-                    if c != MISSING {
-                        cls[(i, k)] = f64::from(c);
-                    }
-                    raw[(i, k)] = values[(i, col)];
-                }
-            }
-            let us = self.dataset.units();
             return Ok(LevelScores {
                 level,
-                codes: us.iter().map(|u| u.code.clone()).collect(),
-                names: us.iter().map(|u| u.name.clone()).collect(),
-                population: us.iter().map(|u| u.population).collect(),
+                codes: Arc::clone(&self.unit_codes),
+                names: Arc::clone(&self.unit_names),
+                population: Arc::clone(&self.unit_population),
                 total: units.total.clone(),
                 indicators: selection.indicators.clone(),
-                classes: cls,
+                classes,
                 raw,
                 used: units.used.clone(),
             });
         }
         let g = self.grouping(level)?;
         let total = self.rollup(g, |i| units.total[i]);
-        let cls_all = self.class_rollup(selection.reference, level)?;
-        let raw_all = self.raw_rollup(level)?;
-        let cls = cls_all.select(NdAxis(1), &cols);
-        let raw = raw_all.select(NdAxis(1), &cols);
-        let used = (0..g.codes.len())
-            .map(|t| {
-                cols.iter()
-                    .enumerate()
-                    .filter(|(k, _)| !cls[(t, *k)].is_nan() && selection.weights[*k] > 0.0)
-                    .count() as u8
-            })
-            .collect();
+        let used = (0..g.codes.len()).map(used_of).collect();
         Ok(LevelScores {
             level,
-            codes: g.codes.clone(),
-            names: g
-                .codes
-                .iter()
-                .map(|c| self.dataset.name_of(level, c))
-                .collect(),
-            population: g.population.clone(),
+            codes: Arc::clone(&g.codes),
+            names: Arc::clone(&g.names),
+            population: Arc::clone(&g.population),
             total,
             indicators: selection.indicators.clone(),
-            classes: cls,
+            classes,
             raw,
             used,
         })
+    }
+
+    /// Class and raw-value columns of a level for some indicator columns, cached.
+    fn selected_columns(
+        &self,
+        level: Level,
+        reference: Reference,
+        cols: &[usize],
+    ) -> CoreResult<ColumnsPair> {
+        let key = (reference, level, cols.to_vec());
+        if let Some(hit) = self.lock_cache().get(&key) {
+            return Ok((Arc::clone(&hit.0), Arc::clone(&hit.1)));
+        }
+        let pair = if level == Level::Iris {
+            let classes = self.classes(reference)?;
+            let values = self.dataset.values();
+            let n = self.dataset.units().len();
+            let cls =
+                Array2::from_shape_fn((n, cols.len()), |(i, k)| match classes[(i, cols[k])] {
+                    MISSING => f64::NAN,
+                    c => f64::from(c),
+                });
+            let raw = Array2::from_shape_fn((n, cols.len()), |(i, k)| values[(i, cols[k])]);
+            (Arc::new(cls), Arc::new(raw))
+        } else {
+            let cls_all = self.class_rollup(reference, level)?;
+            let raw_all = self.raw_rollup(level)?;
+            (
+                Arc::new(cls_all.select(NdAxis(1), cols)),
+                Arc::new(raw_all.select(NdAxis(1), cols)),
+            )
+        };
+        let mut cache = self.lock_cache();
+        if cache.len() >= COLUMNS_CACHE_CAP {
+            cache.clear();
+        }
+        cache.insert(key, (Arc::clone(&pair.0), Arc::clone(&pair.1)));
+        Ok(pair)
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, HashMap<ColumnsKey, ColumnsPair>> {
+        // A panic while holding the lock cannot leave the map inconsistent (inserts are atomic
+        // from the map's point of view), so a poisoned lock is still usable.
+        self.columns_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Population-weighted mean of a per-unit value over each territory of a grouping. Units
