@@ -1,0 +1,413 @@
+// Entry point of the ifn map viewer.
+
+import 'maplibre-gl/dist/maplibre-gl.css';
+import '@gouvfr/dsfr/dist/dsfr.min.css';
+import './style.css';
+import maplibregl from 'maplibre-gl';
+
+import { api } from './api.js';
+import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtPop, fmtScore, fmt } from './config.js';
+import { activeIndicators, selectionQuery, stateFromHash, stateToHash } from './state.js';
+import { addPlacesLayer, addTerritoryLayers, autoLevel, createMap, setColourProperty, setSelectionQuery, showLevel, splitList } from './map.js';
+import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
+import { initControls } from './controls.js';
+import { initSearch } from './search.js';
+
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/** Exposed for the end-to-end tests and for curious analysts in the console. */
+const viewer = { ready: false, map: null, state: null, query: '', level: null, detail: null, compared: [] };
+window.ifnViewer = viewer;
+
+function showError(message) {
+  $('error-text').textContent = message;
+  $('error-banner').hidden = false;
+}
+function clearError() {
+  $('error-banner').hidden = true;
+}
+function toast(message) {
+  const t = $('toast');
+  t.textContent = message;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { t.hidden = true; }, 3000);
+}
+
+/** Optional configuration: `?basemap=` in the page URL wins over `config.json` beside the page. */
+async function loadConfig() {
+  const config = {};
+  try {
+    const res = await fetch('config.json', { headers: { accept: 'application/json' } });
+    if (res.ok && (res.headers.get('content-type') || '').includes('json')) Object.assign(config, await res.json());
+  } catch {
+    // no config.json: defaults
+  }
+  const params = new URLSearchParams(location.search);
+  if (params.get('basemap')) config.basemap = params.get('basemap');
+  return config;
+}
+
+function renderLegend() {
+  $('legend-list').innerHTML = RAMP.map((c, i) => `<li><span class="ifn-swatch" style="background:${c}"></span><span>${i + 1}</span></li>`).join('');
+}
+
+function renderMeta(meta) {
+  $('store-name').textContent = meta.name;
+  document.title = `IFN — ${meta.name}`;
+  const sources = (meta.sources || []).map((s) => `${esc(s.name)} (${esc(s.producer)}, ${esc(s.vintage)})`).join(' ; ');
+  $('meta-text').innerHTML = `${esc(meta.description)}<br>Licence : ${esc(meta.licence)}${sources ? `<br>Sources : ${sources}` : ''}`;
+  if (meta.fictional) $('fictional-banner').hidden = false;
+}
+
+function intersects(a, b) {
+  return a && b && a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+async function main() {
+  renderLegend();
+  const [meta, catalogue, config] = await Promise.all([api.meta(), api.catalogue(), loadConfig()]);
+  renderMeta(meta);
+  for (const p of catalogue.profiles) profileLabels[p.key] = p.label;
+  const levels = meta.levels.filter((l) => l in LEVEL_LABELS);
+  const state = stateFromHash(location.hash);
+  if (!catalogue.profiles.some((p) => p.key === state.profile)) state.profile = catalogue.profiles[0].key;
+  if (state.level !== 'auto' && !levels.includes(state.level)) state.level = 'auto';
+  viewer.state = state;
+  viewer.query = selectionQuery(state, catalogue);
+
+  const tileJsons = {};
+  await Promise.all(levels.map(async (l) => {
+    try { tileJsons[l] = await api.tileJson(l, viewer.query); } catch { /* defaults */ }
+  }));
+
+  const map = await createMap({ container: 'map', bbox: meta.bbox, basemap: config.basemap, center: state.center, zoom: state.zoom });
+  viewer.map = map;
+  addTerritoryLayers(map, levels, viewer.query, tileJsons);
+
+  // ---------------------------------------------------------------- level
+  const currentLevel = () => (state.level === 'auto' ? autoLevel(levels, map.getZoom()) : state.level);
+  function applyLevel() {
+    const level = currentLevel();
+    if (level === viewer.level) return;
+    viewer.level = level;
+    showLevel(map, levels, level);
+    $('level-current').textContent = `${LEVEL_LABELS[level]}${state.level === 'auto' ? ' (auto)' : ''}`;
+    updateExportLinks();
+    markSelected();
+    applyColour();
+  }
+  map.on('zoom', applyLevel);
+
+  // ---------------------------------------------------------------- URL
+  let hashTimer = null;
+  function saveHash() {
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(() => {
+      const c = map.getCenter();
+      state.center = [c.lng, c.lat];
+      state.zoom = map.getZoom();
+      history.replaceState(null, '', `#${stateToHash(state)}`);
+    }, 150);
+  }
+  map.on('moveend', saveHash);
+
+  // ---------------------------------------------------------------- export
+  function updateExportLinks() {
+    const q = viewer.query;
+    $('export-level-csv').href = `/api/scores/${viewer.level}?${q}&format=csv`;
+    $('export-level-csv').setAttribute('download', `ifn-${viewer.level}.csv`);
+    $('export-level-geojson').href = `/api/export/${viewer.level}.geojson?${q}`;
+    $('export-level-gpkg').href = `/api/export/${viewer.level}.gpkg?${q}`;
+  }
+  $('export-btn').addEventListener('click', () => {
+    const menu = $('export-menu');
+    menu.hidden = !menu.hidden;
+    $('export-btn').setAttribute('aria-expanded', String(!menu.hidden));
+  });
+  document.addEventListener('click', (e) => {
+    if (!e.target.closest('.ifn-menu')) { $('export-menu').hidden = true; $('export-btn').setAttribute('aria-expanded', 'false'); }
+  });
+  $('export-selection').addEventListener('click', () => {
+    if (!viewer.compared.length) { toast('Ajoutez d\'abord des territoires à la comparaison.'); return; }
+    const blob = new Blob([compareCsv(viewer.compared)], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'ifn-selection.csv';
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  });
+  $('share').addEventListener('click', async () => {
+    saveHash();
+    await new Promise((r) => setTimeout(r, 200));
+    try {
+      await navigator.clipboard.writeText(location.href);
+      toast('Lien copié : il restitue cette vue (profil, indicateurs, poids, sélection, position).');
+    } catch {
+      window.prompt('Copiez ce lien :', location.href);
+    }
+  });
+
+  /** Padding for fitBounds that keeps the territory clear of the side panel (when it is, or will be, open). */
+  function fitPadding(p, panelWillOpen = false) {
+    const panel = $('panel');
+    const open = panelWillOpen || !panel.hidden;
+    const wide = window.matchMedia('(min-width: 801px)').matches;
+    const canvas = map.getCanvas().getBoundingClientRect();
+    if (!open) return p;
+    if (wide) return { top: p, bottom: p, left: p, right: Math.min(400, canvas.width / 2) + p };
+    return { top: p, left: p, right: p, bottom: Math.min(canvas.height * 0.55, canvas.height / 2) + p };
+  }
+
+  // ---------------------------------------------------------------- panel: detail and comparison
+  function openPanel(tab) {
+    $('panel').hidden = false;
+    const detail = tab === 'detail';
+    $('tab-detail').setAttribute('aria-selected', String(detail));
+    $('tab-compare').setAttribute('aria-selected', String(!detail));
+    $('detail').hidden = !detail;
+    $('compare').hidden = detail;
+  }
+  $('tab-detail').addEventListener('click', () => openPanel('detail'));
+  $('tab-compare').addEventListener('click', () => openPanel('compare'));
+  $('panel-close').addEventListener('click', () => {
+    $('panel').hidden = true;
+    state.detail = null;
+    markSelected();
+    saveHash();
+  });
+
+  const inSelection = (level, code) => state.selection.some((t) => t.level === level && t.code === code);
+  let selectedFeature = null;
+  function markSelected() {
+    if (selectedFeature) {
+      map.setFeatureState(selectedFeature, { selected: false });
+      selectedFeature = null;
+    }
+    if (state.detail && map.getSource(`src-${state.detail.level}`)) {
+      selectedFeature = { source: `src-${state.detail.level}`, sourceLayer: state.detail.level, id: state.detail.code };
+      map.setFeatureState(selectedFeature, { selected: true });
+    }
+  }
+
+  let detailSeq = 0;
+  async function showDetail(level, code, { tab = true } = {}) {
+    state.detail = { level, code };
+    markSelected();
+    saveHash();
+    if (tab) openPanel('detail');
+    const seq = ++detailSeq;
+    renderDetailMessage($('detail'), 'Chargement…');
+    try {
+      const t = await api.territory(level, code, viewer.query);
+      if (seq !== detailSeq) return;
+      viewer.detail = t;
+      renderDetail($('detail'), t, {
+        inSelection: inSelection(level, code),
+        onToggleSelection: () => toggleSelection(t),
+        onZoom: () => map.fitBounds([[t.bbox[0], t.bbox[1]], [t.bbox[2], t.bbox[3]]], { padding: fitPadding(60), maxZoom: 13 }),
+      });
+    } catch (e) {
+      if (seq !== detailSeq) return;
+      renderDetailMessage($('detail'), `Impossible d'afficher ce territoire : ${esc(e.message)}`);
+    }
+  }
+
+  function toggleSelection(t) {
+    if (inSelection(t.level, t.code)) {
+      state.selection = state.selection.filter((x) => !(x.level === t.level && x.code === t.code));
+    } else {
+      state.selection.push({ level: t.level, code: t.code });
+    }
+    saveHash();
+    refreshCompare().then(() => {
+      if (viewer.detail) showDetail(viewer.detail.level, viewer.detail.code, { tab: false });
+    });
+    toast(inSelection(t.level, t.code) ? `${t.name} ajouté à la comparaison.` : `${t.name} retiré de la comparaison.`);
+  }
+
+  let compareSeq = 0;
+  async function refreshCompare() {
+    $('compare-count').textContent = String(state.selection.length);
+    const seq = ++compareSeq;
+    const results = await Promise.all(state.selection.map((t) => api.territory(t.level, t.code, viewer.query).catch(() => null)));
+    if (seq !== compareSeq) return;
+    viewer.compared = results.filter(Boolean);
+    renderCompare($('compare'), viewer.compared, {
+      onRemove: (n) => toggleSelection(viewer.compared[n]),
+      onOpen: (n) => showDetail(viewer.compared[n].level, viewer.compared[n].code),
+      onClear: () => { state.selection = []; saveHash(); refreshCompare(); },
+    });
+  }
+
+  // ---------------------------------------------------------------- map interactions
+  const tip = $('hover-tip');
+  let hovered = null;
+  const clearHover = () => {
+    if (hovered) map.setFeatureState(hovered, { hover: false });
+    hovered = null;
+    tip.hidden = true;
+  };
+  map.on('mousemove', (e) => {
+    const f = map.queryRenderedFeatures(e.point, { layers: [`fill-${viewer.level}`] })[0];
+    if (!f) { clearHover(); map.getCanvas().style.cursor = ''; return; }
+    map.getCanvas().style.cursor = 'pointer';
+    const id = { source: `src-${viewer.level}`, sourceLayer: viewer.level, id: f.properties.code };
+    if (!hovered || hovered.id !== id.id) {
+      clearHover();
+      hovered = id;
+      map.setFeatureState(hovered, { hover: true });
+    }
+    const p = f.properties;
+    tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${p.score == null ? '— (donnée manquante)' : fmt(p.score, 1)} · ${fmtPop(p.population)} hab.`;
+    tip.style.left = `${e.point.x + 14}px`;
+    tip.style.top = `${e.point.y + 14}px`;
+    tip.hidden = false;
+  });
+  map.on('mouseout', clearHover);
+  map.on('click', (e) => {
+    if (map.queryRenderedFeatures(e.point, { layers: ['places-points', 'places-clusters'].filter((l) => map.getLayer(l)) }).length) return;
+    const f = map.queryRenderedFeatures(e.point, { layers: [`fill-${viewer.level}`] })[0];
+    if (f) showDetail(viewer.level, f.properties.code);
+  });
+
+  // ---------------------------------------------------------------- selection changes
+  function applyColour() {
+    setColourProperty(map, levels, state.colour);
+    const def = catalogue.indicators.find((i) => i.key === state.colour);
+    $('legend-title').textContent = `${def ? `Classe : ${def.label}` : 'Indice de fragilité'} — ${LEVEL_LABELS[viewer.level] || ''}`;
+  }
+
+  async function onSelectionChange() {
+    viewer.query = selectionQuery(state, catalogue);
+    applyColour();
+    setSelectionQuery(map, levels, viewer.query);
+    updateExportLinks();
+    saveHash();
+    clearError();
+    if (state.detail) showDetail(state.detail.level, state.detail.code, { tab: false });
+    if (state.selection.length) refreshCompare();
+  }
+  initControls({
+    state, catalogue, meta,
+    onChange: (kind) => {
+      if (kind === 'level') { viewer.level = null; applyLevel(); saveHash(); return; }
+      if (kind === 'colour') { applyColour(); saveHash(); return; }
+      onSelectionChange();
+    },
+  });
+  // A tile refused by the server (e.g. every weight at zero) says why in the banner: MapLibre
+  // only gives the status, so the message is read from the server once.
+  let lastRefused = '';
+  map.on('error', async (e) => {
+    const url = e.error?.url || '';
+    if (!/\/tiles\//.test(url) || !(e.error?.status >= 400 && e.error?.status < 500) || url === lastRefused) return;
+    lastRefused = url;
+    let message = e.error.message;
+    try {
+      const body = await (await fetch(url)).json();
+      if (body.error) message = body.error;
+    } catch {
+      // keep MapLibre's message
+    }
+    showError(`Le serveur a refusé cette sélection : ${message}`);
+  });
+
+  // ---------------------------------------------------------------- places
+  let placesLayer = null;
+  try {
+    const places = await api.places();
+    for (const f of places.features) f.properties.main_kind = splitList(f.properties.kinds)[0] || 'autre';
+    placesLayer = addPlacesLayer(map, places);
+    $('place-kinds').innerHTML = Object.values(PLACE_KINDS).map((k) => `<li><span class="ifn-dot" style="background:${k.colour}"></span>${esc(k.label)}</li>`).join('')
+      + '<li><span class="ifn-dot ifn-dot--cluster"></span>Regroupement (cliquer pour zoomer)</li>';
+    const setPlaces = () => {
+      const v = state.places ? 'visible' : 'none';
+      map.setLayoutProperty('places-clusters', 'visibility', v);
+      map.setLayoutProperty('places-points', 'visibility', v);
+      placesLayer.refresh();
+    };
+    $('places-toggle').checked = state.places;
+    $('places-toggle').addEventListener('change', (e) => { state.places = e.target.checked; setPlaces(); saveHash(); });
+    setPlaces();
+    map.on('click', 'places-clusters', async (e) => {
+      const f = e.features[0];
+      const zoom = await map.getSource('places').getClusterExpansionZoom(f.properties.cluster_id);
+      map.easeTo({ center: f.geometry.coordinates, zoom });
+    });
+    map.on('click', 'places-points', (e) => {
+      const p = e.features[0].properties;
+      const kinds = splitList(p.kinds).map((k) => PLACE_KINDS[k]?.label || k);
+      const services = splitList(p.services);
+      new maplibregl.Popup({ maxWidth: '300px' })
+        .setLngLat(e.features[0].geometry.coordinates)
+        .setHTML(`<div class="ifn-popup"><h3>${esc(p.name)}</h3>
+          ${kinds.length ? `<p>${kinds.map((k) => `<span class="fr-badge fr-badge--sm fr-badge--blue-ecume">${esc(k)}</span>`).join(' ')}</p>` : ''}
+          ${services.length ? `<p><strong>Services :</strong> ${services.map(esc).join(', ')}</p>` : ''}
+          ${p.publics ? `<p><strong>Publics :</strong> ${splitList(p.publics).map(esc).join(', ')}</p>` : ''}
+          <p>${esc(p.address)}${p.commune ? `, ${esc(p.commune)}` : ''}</p></div>`)
+        .addTo(map);
+    });
+    for (const l of ['places-clusters', 'places-points']) {
+      map.on('mouseenter', l, () => { map.getCanvas().style.cursor = 'pointer'; });
+    }
+  } catch (e) {
+    $('places-toggle').disabled = true;
+    $('places-toggle').nextElementSibling.textContent = `Lieux de médiation (indisponibles : ${e.message})`;
+  }
+
+  // ---------------------------------------------------------------- go to
+  const flyTo = (bbox) => map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: fitPadding(30) });
+  document.querySelector('[data-goto="all"]').addEventListener('click', () => flyTo(meta.bbox));
+  for (const d of [METROPOLE, ...DROM]) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'fr-btn fr-btn--tertiary fr-btn--sm';
+    b.textContent = d.name;
+    b.dataset.goto = d.code;
+    const covered = intersects(meta.bbox, d.bbox);
+    if (!covered) {
+      b.disabled = true;
+      b.title = `${d.name} n'est pas couvert par ce jeu de données`;
+    }
+    b.addEventListener('click', () => flyTo(d.bbox));
+    (d === METROPOLE ? $('goto-buttons') : $('drom-buttons')).appendChild(b);
+  }
+
+  // ---------------------------------------------------------------- search
+  initSearch({
+    onPick: (r) => {
+      if (r.bbox) map.fitBounds([[r.bbox[0], r.bbox[1]], [r.bbox[2], r.bbox[3]]], { padding: fitPadding(60, true), maxZoom: 13, duration: 600 });
+      const level = levels.includes(r.level) ? r.level : null;
+      if (level) {
+        if (state.level !== 'auto') { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
+        showDetail(level, r.code);
+      }
+    },
+  });
+
+  // ---------------------------------------------------------------- narrow screens
+  $('toggle-sidebar').addEventListener('click', () => {
+    const open = !document.body.classList.toggle('sidebar-closed');
+    $('toggle-sidebar').setAttribute('aria-expanded', String(open));
+  });
+  if (window.matchMedia('(max-width: 800px)').matches) document.body.classList.add('sidebar-closed');
+
+  applyLevel();
+  if (state.detail) showDetail(state.detail.level, state.detail.code);
+  if (state.selection.length) {
+    await refreshCompare();
+    if (!state.detail) openPanel('compare');
+  }
+  updateExportLinks();
+  viewer.ready = true;
+  viewer.activeIndicators = () => activeIndicators(state, catalogue);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  console.error(e);
+  showError(`La carte n'a pas pu démarrer : ${e.message}. Vérifiez que le serveur ifn répond (/api/meta).`);
+});
