@@ -1,0 +1,88 @@
+//! Errors of the exporters.
+
+use std::path::PathBuf;
+
+use ifn_core::Level;
+use thiserror::Error;
+
+/// Result of the exporters.
+pub type ExportResult<T> = Result<T, ExportError>;
+
+/// What can go wrong while exporting.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    /// The output exists and `force` was not given.
+    #[error("{0} already exists: choose another file or pass --force to replace it")]
+    Exists(PathBuf),
+    /// A file or folder could not be created, written or renamed.
+    #[error("{path}: {source} (is the folder there and writable?)")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The output path names a folder or has no file name.
+    #[error("{0}: not a file path (give a file name, e.g. scores.fgb)")]
+    NotAFile(PathBuf),
+    /// The format name or extension is not one ifn writes.
+    #[error("unknown export format '{0}': expected fgb, gpkg, geojson, csv or pmtiles")]
+    UnknownFormat(String),
+    /// The territory store has no contours for the level.
+    #[error("the store has no contours for level '{level}' (levels with contours: {available}): export another level or rebuild the store with its geometry")]
+    NoContours {
+        /// The level asked for.
+        level: Level,
+        /// Levels that have contours.
+        available: String,
+    },
+    /// A scored territory has no contour in the store.
+    #[error("{level} '{code}' has a score but no contour in the store: the store's geometry/{level}.fgb is incomplete; rebuild the store")]
+    MissingContour {
+        /// The level.
+        level: Level,
+        /// The territory code.
+        code: String,
+    },
+    /// FlatGeobuf encoding failed.
+    #[error("FlatGeobuf: {context}: {message}")]
+    Fgb {
+        /// Which feature or step.
+        context: String,
+        /// What failed.
+        message: String,
+    },
+    /// GDAL failed writing the GeoPackage.
+    #[error("GeoPackage {path}: {context}: {source}")]
+    Gdal {
+        /// The file being written.
+        path: PathBuf,
+        /// Which feature or step.
+        context: String,
+        /// The cause.
+        #[source]
+        source: gdal::errors::GdalError,
+    },
+    /// CSV encoding failed.
+    #[error("CSV: {0}")]
+    Csv(#[source] csv::Error),
+    /// JSON encoding failed.
+    #[error("GeoJSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// Writing to the output stream failed.
+    #[error("writing the export: {0}")]
+    Write(#[source] std::io::Error),
+    /// A PMTiles archive is malformed or cannot be built.
+    #[error("PMTiles: {0}")]
+    Pmtiles(String),
+    /// The format cannot be produced this way.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Write(e)
+    }
+}
