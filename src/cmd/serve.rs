@@ -1,9 +1,13 @@
 //! `ifn serve`: the map, tiles and JSON API.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
 use clap::Args;
+use ifn_server::AppState;
+
+use super::common::{catalogue, load_territory};
 
 /// Arguments of `ifn serve`.
 #[derive(Debug, Args)]
@@ -11,16 +15,74 @@ pub struct ServeArgs {
     /// Territory store; without it, the built-in demo territory.
     #[arg(long)]
     pub store: Option<PathBuf>,
-    /// Port to listen on.
+    /// Port to listen on (0: any free port, printed on start).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// Address to bind.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
+    /// Indicator catalogue (TOML) replacing the built-in one.
+    #[arg(long)]
+    pub catalogue: Option<PathBuf>,
 }
 
-/// Runs `ifn serve`.
+/// Runs `ifn serve` until Ctrl-C (or SIGTERM).
 pub fn run(args: ServeArgs) -> Result<()> {
-    let _ = args;
-    bail!("`ifn serve` is not implemented yet (see the README's status section)")
+    let territory = load_territory(args.store.as_ref())?;
+    let cat = catalogue(args.catalogue.as_deref())?;
+    let addr: SocketAddr = format!("{}:{}", args.bind, args.port)
+        .parse()
+        .with_context(|| {
+            format!(
+                "--bind {} --port {}: not a valid address",
+                args.bind, args.port
+            )
+        })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let name = territory.meta.name.clone();
+        let state = tokio::task::spawn_blocking(move || AppState::new(territory, cat))
+            .await
+            .context("preparing the store")?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (port in use? try --port)"))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        if !ifn_server::assets::VIEWER_BUILT {
+            tracing::warn!("the web viewer was not built into this binary: run ./scripts/build-web.sh and rebuild");
+        }
+        println!("ifn: serving « {name} » on http://{local}/ (Ctrl-C to stop)");
+        ifn_server::serve(listener, state, shutdown())
+            .await
+            .context("serving HTTP")?;
+        println!("ifn: stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
 }

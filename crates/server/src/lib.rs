@@ -1,1 +1,95 @@
-//! placeholder
+//! # ifn-server — vector tiles, JSON API and the embedded map viewer
+//!
+//! [`router`] builds the axum `Router` over an [`AppState`]; `ifn serve` and the tests share
+//! it. The HTTP contract is `docs/api.md`, also served as OpenAPI at `/api/openapi.json`.
+//!
+//! - CPU work (scoring, clipping, tile encoding, CSV) runs in `spawn_blocking`.
+//! - Every client mistake is a 4xx with a JSON body `{"error", "status"}`, never a panic.
+//! - Tile geometry is cached per tile; scores per selection; encoded tiles per
+//!   (level, tile, selection). A new weight set re-attaches scores, it does not re-clip.
+//!
+//! ```
+//! use axum::body::Body;
+//! use axum::http::Request;
+//! use tower::ServiceExt;
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let state = ifn_server::AppState::new(ifn_core::demo::generate(), ifn_core::Catalogue::builtin().clone());
+//! let app = ifn_server::router(state);
+//! let res = app.oneshot(Request::get("/health").body(Body::empty()).unwrap()).await.unwrap();
+//! assert_eq!(res.status(), 200);
+//! # });
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod assets;
+pub mod error;
+pub mod openapi;
+pub mod query;
+pub mod routes;
+pub mod search;
+pub mod state;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub use error::{ApiError, ApiResult};
+pub use state::AppState;
+
+/// Longest request URI accepted (path and query).
+pub const MAX_URI_BYTES: usize = 8192;
+
+async fn limit_uri(req: Request, next: Next) -> Response {
+    let len = req.uri().to_string().len();
+    if len > MAX_URI_BYTES {
+        return ApiError {
+            status: StatusCode::URI_TOO_LONG,
+            message: format!("request URI of {len} bytes: at most {MAX_URI_BYTES} are accepted"),
+        }
+        .into_response();
+    }
+    next.run(req).await
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(openapi::document())
+}
+
+/// The application: API, tiles and the embedded viewer.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(routes::api::health))
+        .route("/api/meta", get(routes::api::meta))
+        .route("/api/catalogue", get(routes::api::catalogue))
+        .route("/api/search", get(routes::api::search))
+        .route(
+            "/api/territories/{level}/{code}",
+            get(routes::api::territory),
+        )
+        .route("/api/scores/{level}", get(routes::api::scores))
+        .route("/api/compare", get(routes::api::compare))
+        .route("/api/places", get(routes::api::places))
+        .route("/api/openapi.json", get(openapi))
+        .route("/tiles/{file}", get(routes::tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
+        .fallback(assets::serve)
+        .layer(middleware::from_fn(limit_uri))
+        .with_state(state)
+}
+
+/// Serves the [`router`] on a bound listener until `shutdown` completes, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

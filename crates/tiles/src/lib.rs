@@ -1,1 +1,55 @@
-//! placeholder
+//! # ifn-tiles — tile math, clipping and simplification per zoom, MVT encoding
+//!
+//! Contours of a level are projected to Web Mercator once ([`LevelTiler::new`]). A tile's
+//! geometry is clipped to the tile plus a buffer, simplified in pixel space (Douglas–Peucker,
+//! a quarter pixel), rounded to the 4096 grid, oriented as MVT 2.1 requires and encoded as
+//! geometry commands; that result is cached per tile ([`LevelTiler::geometry`]). Scores are
+//! attached per request ([`LevelTiler::encode`]): a new weight set never re-clips.
+//!
+//! The crate has no web dependency; the server and the exporters share it.
+//!
+//! ```
+//! use ifn_core::{demo, Catalogue, Engine, Level, Selection};
+//! use ifn_tiles::{mvt::decode::decode_tile, LevelTiler, TileId, TileOptions};
+//!
+//! let territory = demo::generate();
+//! let engine = Engine::new(territory.dataset.clone(), Catalogue::builtin().clone());
+//! let codes = engine.codes(Level::Commune).unwrap();
+//! let tiler = LevelTiler::new(&territory.geometries[&Level::Commune], &codes, TileOptions::default());
+//! let selection = Selection::builder("senior").build(&engine).unwrap();
+//! let scores = engine.score(Level::Commune, &selection).unwrap();
+//! let bytes = tiler.tile(TileId::new(5, 15, 11).unwrap(), "commune", &scores);
+//! let tile = decode_tile(&bytes).unwrap();
+//! assert!(tile.layer("commune").is_some_and(|l| !l.features.is_empty()));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cache;
+pub mod clip;
+pub mod error;
+pub mod layer;
+pub mod mvt;
+pub mod tile;
+
+use std::io::Write;
+
+pub use cache::SizedCache;
+pub use error::{TilesError, TilesResult};
+pub use layer::{LevelTiler, PlacesTiler, TileFeature, TileGeometry, TileOptions};
+pub use tile::{TileId, MAX_ZOOM};
+
+/// Gzips a buffer (tiles are served and stored gzipped, as MapLibre and MBTiles expect).
+///
+/// ```
+/// let z = ifn_tiles::gzip(b"hello").unwrap();
+/// assert_eq!(&z[..2], &[0x1f, 0x8b]);
+/// ```
+pub fn gzip(bytes: &[u8]) -> TilesResult<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 2 + 64),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(bytes).map_err(TilesError::Gzip)?;
+    enc.finish().map_err(TilesError::Gzip)
+}

@@ -1,0 +1,4 @@
+//! Handlers, grouped by family.
+
+pub mod api;
+pub mod tiles;

@@ -1,0 +1,322 @@
+//! Vector tiles and TileJSON.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ifn_core::Level;
+use ifn_tiles::{gzip, TileId, MAX_ZOOM};
+use serde_json::{json, Value};
+use tracing::debug;
+
+use crate::error::{ApiError, ApiResult};
+use crate::query::{fnv1a, selection_key, ApiPath, Params};
+use crate::state::{AppState, EncodedTile};
+
+/// MVT media type.
+pub const MVT_CONTENT_TYPE: &str = "application/vnd.mapbox-vector-tile";
+/// Tiles change only when the store does (a restart): an hour of freshness, then ETag checks.
+const TILE_CACHE_CONTROL: &str = "public, max-age=3600";
+
+/// A tile layer: a level with contours, or the mediation places.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Layer {
+    Level(Level),
+    Places,
+}
+
+impl Layer {
+    fn name(self) -> &'static str {
+        match self {
+            Layer::Level(l) => l.as_str(),
+            Layer::Places => "places",
+        }
+    }
+}
+
+fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
+    if text == "places" {
+        return Ok(Layer::Places);
+    }
+    let level: Level = text.parse().map_err(|_| {
+        ApiError::not_found(format!(
+            "unknown tile layer '{text}': expected one of {}, places",
+            state
+                .tiled_levels()
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    if !state.inner.tilers.contains_key(&level) {
+        return Err(ApiError::not_found(format!(
+            "this store has no contours for level {level}: no tiles; levels with contours: {}",
+            state
+                .tiled_levels()
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(Layer::Level(level))
+}
+
+fn parse_coord(name: &str, text: &str) -> ApiResult<u32> {
+    text.parse::<u32>().map_err(|_| {
+        ApiError::bad_request(format!("tile {name} '{text}': expected a whole number ≥ 0"))
+    })
+}
+
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+pub async fn tile(
+    State(state): State<AppState>,
+    ApiPath((layer, z, x, y)): ApiPath<(String, String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let params = Params::parse(raw.as_deref())?;
+    let layer = parse_layer(&state, &layer)?;
+    let y = y
+        .strip_suffix(".mvt")
+        .or_else(|| y.strip_suffix(".pbf"))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "tile '{y}': tile URLs end in .mvt, as in /tiles/commune/8/126/90.mvt"
+            ))
+        })?;
+    let z = parse_coord("z", &z)?;
+    let z = u8::try_from(z).map_err(|_| {
+        ApiError::bad_request(format!(
+            "zoom {z} is out of range: tiles are served for zoom 0 to {MAX_ZOOM}"
+        ))
+    })?;
+    let id = TileId::new(z, parse_coord("x", &x)?, parse_coord("y", y)?)?;
+    let selection = match layer {
+        Layer::Level(_) => Some(params.selection(state.engine())?),
+        Layer::Places => None,
+    };
+    let key = (
+        layer.name(),
+        id,
+        selection.as_ref().map(selection_key).unwrap_or_default(),
+    );
+    let encoded = match state.inner.tiles.get(&key) {
+        Some(t) => t,
+        None => {
+            let st = state.clone();
+            let key2 = key.clone();
+            tokio::task::spawn_blocking(move || -> ApiResult<Arc<EncodedTile>> {
+                let raw = match (layer, &selection) {
+                    (Layer::Level(level), Some(sel)) => {
+                        let scores = st.scores(level, sel)?;
+                        let tiler = st.inner.tilers.get(&level).ok_or_else(|| {
+                            ApiError::not_found(format!("no contours for level {level}"))
+                        })?;
+                        tiler.tile(id, level.as_str(), &scores)
+                    }
+                    _ => st.inner.places_tiler.tile(id),
+                };
+                let gz = gzip(&raw)?;
+                let etag = format!("\"{:016x}\"", fnv1a(&raw));
+                let t = Arc::new(EncodedTile {
+                    raw,
+                    gzip: gz,
+                    etag,
+                });
+                st.inner
+                    .tiles
+                    .insert(key2, Arc::clone(&t), t.raw.len() + t.gzip.len() + 128);
+                Ok(t)
+            })
+            .await??
+        }
+    };
+    debug!(
+        tile.z = id.z,
+        tile.x = id.x,
+        tile.y = id.y,
+        layer = layer.name(),
+        bytes = encoded.raw.len(),
+        "tile"
+    );
+    Ok(tile_response(&encoded, &headers))
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| {
+            v.split(',').any(|e| {
+                e.split(';')
+                    .next()
+                    .is_some_and(|e| e.trim() == "gzip" || e.trim() == "*")
+            })
+        })
+}
+
+/// Common caching headers; a 304 when the client's ETag matches.
+pub(crate) fn cached_response(
+    headers: &HeaderMap,
+    etag: &str,
+    cache_control: &'static str,
+    content_type: &str,
+    raw: &[u8],
+    gz: Option<&[u8]>,
+) -> Response {
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut builder = Response::builder()
+        .header(header::ETAG, etag)
+        .header(header::CACHE_CONTROL, cache_control)
+        .header(header::VARY, "Accept-Encoding");
+    if matches {
+        return builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
+    }
+    if raw.is_empty() {
+        return builder
+            .status(StatusCode::NO_CONTENT)
+            .body(Body::empty())
+            .unwrap_or_else(|_| StatusCode::NO_CONTENT.into_response());
+    }
+    builder = builder.header(header::CONTENT_TYPE, content_type);
+    let body = match gz {
+        Some(gz) if accepts_gzip(headers) => {
+            builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            Body::from(gz.to_vec())
+        }
+        _ => Body::from(raw.to_vec()),
+    };
+    builder
+        .status(StatusCode::OK)
+        .body(body)
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+fn tile_response(t: &EncodedTile, headers: &HeaderMap) -> Response {
+    cached_response(
+        headers,
+        &t.etag,
+        TILE_CACHE_CONTROL,
+        MVT_CONTENT_TYPE,
+        &t.raw,
+        Some(&t.gzip),
+    )
+}
+
+/// Base URL of this server as the client reached it (TileJSON needs absolute tile URLs).
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost:8080");
+    let proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "https" || *p == "http")
+        .unwrap_or("http");
+    format!("{proto}://{host}")
+}
+
+/// `GET /tiles/{layer}.json` → TileJSON 3.0.0.
+pub async fn tilejson(
+    State(state): State<AppState>,
+    ApiPath(file): ApiPath<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
+    let params = Params::parse(raw.as_deref())?;
+    let name = file.strip_suffix(".json").ok_or_else(|| {
+        ApiError::not_found(format!(
+            "'{file}': TileJSON is at /tiles/<level>.json, e.g. /tiles/commune.json"
+        ))
+    })?;
+    let layer = parse_layer(&state, name)?;
+    let meta = state.meta();
+    let fields: Value = match layer {
+        Layer::Level(_) => {
+            let sel = params.selection(state.engine())?;
+            let mut f = serde_json::Map::new();
+            f.insert(
+                "code".into(),
+                json!("String: territory code (INSEE, or X… in the fictional demo)"),
+            );
+            f.insert("name".into(), json!("String: name"));
+            f.insert("population".into(), json!("Number: population"));
+            f.insert("score".into(), json!("Number: IFN total score, 1 (low) to 10 (high) fragility; absent when no indicator has data"));
+            for k in &sel.indicators {
+                let label = state
+                    .engine()
+                    .catalogue()
+                    .indicator(k)
+                    .map(|d| d.label.clone())
+                    .unwrap_or_default();
+                f.insert(
+                    k.clone(),
+                    json!(format!("Number: class 1–10 of « {label} »")),
+                );
+            }
+            Value::Object(f)
+        }
+        Layer::Places => json!({
+            "id": "String", "name": "String", "kinds": "String: |-separated kinds",
+            "services": "String: |-separated services", "publics": "String", "address": "String", "commune": "String: INSEE code",
+        }),
+    };
+    let query = params.selection_query();
+    let suffix = if query.is_empty() || layer == Layer::Places {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    let url = format!(
+        "{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}",
+        base_url(&headers),
+        layer.name()
+    );
+    let b = meta.bbox;
+    let attribution = if meta.fictional {
+        "ifn — données fictives de démonstration".to_string()
+    } else {
+        let producers: std::collections::BTreeSet<&str> =
+            meta.sources.iter().map(|s| s.producer.as_str()).collect();
+        format!(
+            "ifn — {}",
+            producers.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    };
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": format!("ifn {}", layer.name()),
+        "description": format!("Indice de Fragilité Numérique, {} — {}", layer.name(), meta.name),
+        "attribution": attribution,
+        "scheme": "xyz",
+        "tiles": [url],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": b,
+        "center": [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0, 7],
+        "vector_layers": [{
+            "id": layer.name(),
+            "description": format!("{} ({})", layer.name(), meta.name),
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+            "fields": fields,
+        }],
+    })))
+}

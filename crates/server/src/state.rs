@@ -1,0 +1,210 @@
+//! Shared state: the engine, tilers per level, search index and caches.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use ifn_core::{Catalogue, Engine, Level, LevelScores, Place, Selection, Territory, TerritoryMeta};
+use ifn_tiles::{LevelTiler, PlacesTiler, SizedCache, TileId, TileOptions};
+
+use crate::error::ApiResult;
+use crate::query::selection_key;
+use crate::search::Entry;
+
+/// Memory budget of the cache of scores per (level, selection).
+const SCORE_CACHE_BYTES: usize = 256 << 20;
+/// Memory budget of the cache of encoded tiles per (level, tile, selection).
+const TILE_CACHE_BYTES: usize = 128 << 20;
+
+/// Levels in display order, coarse → fine.
+pub const LEVELS_COARSE_TO_FINE: [Level; 5] = [
+    Level::Region,
+    Level::Departement,
+    Level::Epci,
+    Level::Commune,
+    Level::Iris,
+];
+
+/// An encoded tile as served: raw and gzipped bodies and the ETag.
+#[derive(Debug)]
+pub struct EncodedTile {
+    /// Uncompressed MVT (empty for an empty tile).
+    pub raw: Vec<u8>,
+    /// Gzipped MVT.
+    pub gzip: Vec<u8>,
+    /// Strong ETag, quoted.
+    pub etag: String,
+}
+
+/// Key of an encoded tile: layer ("places" or a level), tile, selection key.
+pub type TileKey = (&'static str, TileId, String);
+
+pub(crate) struct Inner {
+    pub meta: TerritoryMeta,
+    pub engine: Engine,
+    pub places: Vec<Place>,
+    pub tilers: BTreeMap<Level, LevelTiler>,
+    pub places_tiler: PlacesTiler,
+    /// Row of each code in `LevelScores` per level (stable across selections).
+    pub rows: HashMap<Level, HashMap<String, usize>>,
+    /// WGS84 bbox of each contour per level.
+    pub bboxes: HashMap<Level, HashMap<String, [f64; 4]>>,
+    pub search: Vec<Entry>,
+    pub scores: SizedCache<(Level, String), Arc<LevelScores>>,
+    pub tiles: SizedCache<TileKey, Arc<EncodedTile>>,
+}
+
+/// The state shared by every handler (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// WGS84 bbox of a contour, `None` when empty.
+fn bbox_of(f: &ifn_core::Feature) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in &f.geometry.0 {
+        for c in &p.exterior().0 {
+            b = [b[0].min(c.x), b[1].min(c.y), b[2].max(c.x), b[3].max(c.y)];
+        }
+    }
+    b[0].is_finite().then_some(b)
+}
+
+impl AppState {
+    /// Builds the engine, projects the contours of every level and the search index. CPU work
+    /// proportional to the store; call it before serving, not per request.
+    pub fn new(territory: Territory, catalogue: Catalogue) -> AppState {
+        let Territory {
+            meta,
+            dataset,
+            geometries,
+            places,
+        } = territory;
+        let engine = Engine::new(dataset, catalogue);
+        let mut rows = HashMap::new();
+        let mut tilers = BTreeMap::new();
+        let mut bboxes: HashMap<Level, HashMap<String, [f64; 4]>> = HashMap::new();
+        for level in Level::ALL {
+            let Ok(codes) = engine.codes(level) else {
+                continue;
+            };
+            rows.insert(
+                level,
+                codes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.to_string(), i))
+                    .collect(),
+            );
+            if let Some(features) = geometries.get(&level).filter(|f| !f.is_empty()) {
+                tilers.insert(
+                    level,
+                    LevelTiler::new(features, &codes, TileOptions::default()),
+                );
+                bboxes.insert(
+                    level,
+                    features
+                        .iter()
+                        .filter_map(|f| bbox_of(f).map(|b| (f.code.clone(), b)))
+                        .collect(),
+                );
+            }
+        }
+        let search = build_search(&engine, &bboxes);
+        let places_tiler = PlacesTiler::new(&places);
+        AppState {
+            inner: Arc::new(Inner {
+                meta,
+                engine,
+                places,
+                tilers,
+                places_tiler,
+                rows,
+                bboxes,
+                search,
+                scores: SizedCache::new(SCORE_CACHE_BYTES),
+                tiles: SizedCache::new(TILE_CACHE_BYTES),
+            }),
+        }
+    }
+
+    /// The scoring engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// Description of the store.
+    pub fn meta(&self) -> &TerritoryMeta {
+        &self.inner.meta
+    }
+
+    /// Levels that have contours (tiles can be served), coarse → fine.
+    pub fn tiled_levels(&self) -> Vec<Level> {
+        LEVELS_COARSE_TO_FINE
+            .into_iter()
+            .filter(|l| self.inner.tilers.contains_key(l))
+            .collect()
+    }
+
+    /// Scores of a level for a selection, from the cache when computed before. CPU-bound:
+    /// call it from `spawn_blocking`.
+    pub fn scores(&self, level: Level, selection: &Selection) -> ApiResult<Arc<LevelScores>> {
+        let key = (level, selection_key(selection));
+        if let Some(s) = self.inner.scores.get(&key) {
+            return Ok(s);
+        }
+        let s = Arc::new(self.inner.engine.score(level, selection)?);
+        let size = s.len() * (96 + 16 * s.indicators.len()) + 256;
+        self.inner.scores.insert(key, Arc::clone(&s), size);
+        Ok(s)
+    }
+
+    /// Row of a territory in the scores of its level.
+    pub fn row(&self, level: Level, code: &str) -> Option<usize> {
+        self.inner.rows.get(&level)?.get(code).copied()
+    }
+
+    /// Bounding box of a territory's contour, when the level has contours.
+    pub fn bbox(&self, level: Level, code: &str) -> Option<[f64; 4]> {
+        self.inner.bboxes.get(&level)?.get(code).copied()
+    }
+}
+
+fn build_search(engine: &Engine, bboxes: &HashMap<Level, HashMap<String, [f64; 4]>>) -> Vec<Entry> {
+    let dataset = engine.dataset();
+    let mut entries = Vec::new();
+    for level in LEVELS_COARSE_TO_FINE {
+        if !engine.has_level(level) {
+            continue;
+        }
+        // Population and département of each territory from its base units, in one pass.
+        let mut info: BTreeMap<&str, (f64, &str)> = BTreeMap::new();
+        for u in dataset.units() {
+            let e = info
+                .entry(u.code_at(level))
+                .or_insert((0.0, u.departement.as_str()));
+            e.0 += u.population;
+        }
+        for (code, (population, dep)) in info {
+            let parent = match level {
+                Level::Region | Level::Departement => String::new(),
+                _ => dataset.name_of(Level::Departement, dep),
+            };
+            let bbox = bboxes.get(&level).and_then(|b| b.get(code)).copied();
+            entries.push(Entry::new(
+                level,
+                code.to_string(),
+                dataset.name_of(level, code),
+                parent,
+                population,
+                bbox,
+            ));
+        }
+    }
+    entries
+}

@@ -1,0 +1,371 @@
+//! Per-level tilers: contours projected once, clipped and simplified per tile on demand (and
+//! cached), then encoded with the scores of a selection attached.
+
+use std::sync::Arc;
+
+use ifn_core::{Feature, LevelScores, Place};
+use tracing::debug;
+
+use crate::cache::SizedCache;
+use crate::clip::{clip_ring, orient_ring, quantize_ring, simplify_ring, TilePoint};
+use crate::mvt::{
+    encode_points, encode_polygons, ring_area2, GeomType, LayerBuilder, Value, EXTENT,
+};
+use crate::tile::{lonlat_to_world, TileId};
+
+/// How tiles are cut. The defaults suit MapLibre (512-pixel tiles, so 8 tile units per pixel).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileOptions {
+    /// Buffer around the tile, in tile units (extent 4096), so that strokes at tile edges join.
+    pub buffer: u32,
+    /// Tile units per screen pixel (4096 / 512 for MapLibre).
+    pub units_per_pixel: f64,
+    /// Douglas–Peucker tolerance in screen pixels.
+    pub tolerance_px: f64,
+    /// Rings smaller than this area in square screen pixels are dropped (and whole polygons
+    /// when it is their exterior ring): they would not be drawn anyway.
+    pub min_area_px2: f64,
+    /// Memory budget of the clipped-geometry cache, in bytes.
+    pub geometry_cache_bytes: usize,
+}
+
+impl Default for TileOptions {
+    fn default() -> Self {
+        TileOptions {
+            buffer: 64,
+            units_per_pixel: f64::from(EXTENT) / 512.0,
+            tolerance_px: 0.25,
+            min_area_px2: 1.0,
+            geometry_cache_bytes: 256 << 20,
+        }
+    }
+}
+
+/// A contour projected to Web Mercator world units, open rings.
+#[derive(Debug, Clone)]
+struct Projected {
+    code: String,
+    row: Option<u32>,
+    /// `[min_x, min_y, max_x, max_y]` in world units.
+    bbox: [f64; 4],
+    polygons: Vec<Vec<Vec<(f64, f64)>>>,
+}
+
+/// One feature of a clipped tile: which contour, and its encoded geometry commands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileFeature {
+    /// Index of the contour in the level's feature list.
+    pub source: u32,
+    /// MVT geometry commands, rings oriented.
+    pub commands: Vec<u32>,
+}
+
+/// The clipped and simplified geometry of one tile, independent of any score.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TileGeometry {
+    /// Features intersecting the tile.
+    pub features: Vec<TileFeature>,
+}
+
+impl TileGeometry {
+    /// Approximate heap size, for the cache budget.
+    pub fn heap_bytes(&self) -> usize {
+        self.features
+            .iter()
+            .map(|f| 32 + 4 * f.commands.len())
+            .sum::<usize>()
+            + 64
+    }
+}
+
+/// The tiler of one level's contours.
+///
+/// ```
+/// use ifn_core::{demo, Catalogue, Engine, Level, Selection};
+/// use ifn_tiles::{LevelTiler, TileId, TileOptions};
+/// let t = demo::generate();
+/// let engine = Engine::new(t.dataset.clone(), Catalogue::builtin().clone());
+/// let codes = engine.codes(Level::Departement).unwrap();
+/// let tiler = LevelTiler::new(&t.geometries[&Level::Departement], &codes, TileOptions::default());
+/// let sel = Selection::builder("tout-age").build(&engine).unwrap();
+/// let scores = engine.score(Level::Departement, &sel).unwrap();
+/// let tile = tiler.tile(TileId::new(0, 0, 0).unwrap(), "departement", &scores);
+/// assert!(!tile.is_empty());
+/// ```
+pub struct LevelTiler {
+    features: Vec<Projected>,
+    options: TileOptions,
+    cache: SizedCache<TileId, Arc<TileGeometry>>,
+}
+
+impl LevelTiler {
+    /// Projects the contours once. `codes` are the territory codes in score-row order
+    /// (`Engine::codes(level)`): a contour's feature id is the row of its code.
+    pub fn new(features: &[Feature], codes: &[&str], options: TileOptions) -> LevelTiler {
+        let index: std::collections::HashMap<&str, u32> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u32))
+            .collect();
+        let features = features
+            .iter()
+            .map(|f| {
+                let mut bbox = [
+                    f64::INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::NEG_INFINITY,
+                ];
+                let polygons = f
+                    .geometry
+                    .0
+                    .iter()
+                    .map(|p| {
+                        std::iter::once(p.exterior())
+                            .chain(p.interiors())
+                            .map(|ring| {
+                                let mut pts: Vec<(f64, f64)> = ring
+                                    .0
+                                    .iter()
+                                    .map(|c| {
+                                        let (x, y) = lonlat_to_world(c.x, c.y);
+                                        bbox = [
+                                            bbox[0].min(x),
+                                            bbox[1].min(y),
+                                            bbox[2].max(x),
+                                            bbox[3].max(y),
+                                        ];
+                                        (x, y)
+                                    })
+                                    .collect();
+                                if pts.len() > 1 && pts.first() == pts.last() {
+                                    pts.pop();
+                                }
+                                pts
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Projected {
+                    code: f.code.clone(),
+                    row: index.get(f.code.as_str()).copied(),
+                    bbox,
+                    polygons,
+                }
+            })
+            .collect();
+        let cache = SizedCache::new(options.geometry_cache_bytes);
+        LevelTiler {
+            features,
+            options,
+            cache,
+        }
+    }
+
+    /// Number of contours.
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Whether there is no contour.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+
+    /// Territory code of a contour (index as in [`TileFeature::source`]).
+    pub fn code(&self, source: u32) -> Option<&str> {
+        self.features.get(source as usize).map(|f| f.code.as_str())
+    }
+
+    /// The clipped, simplified geometry of a tile, from the cache when it was built before.
+    pub fn geometry(&self, tile: TileId) -> Arc<TileGeometry> {
+        if let Some(g) = self.cache.get(&tile) {
+            return g;
+        }
+        let g = Arc::new(self.build_geometry(tile));
+        self.cache.insert(tile, Arc::clone(&g), g.heap_bytes());
+        g
+    }
+
+    fn build_geometry(&self, tile: TileId) -> TileGeometry {
+        let o = &self.options;
+        let extent = f64::from(EXTENT);
+        let n = f64::from(tile.side());
+        let scale = extent * n;
+        let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
+        let buffer = f64::from(o.buffer);
+        let (lo, hi) = (-buffer, extent + buffer);
+        let world = |v: f64, off: f64| (v + off) / scale;
+        let window = [world(lo, ox), world(lo, oy), world(hi, ox), world(hi, oy)];
+        let tolerance = o.tolerance_px * o.units_per_pixel;
+        let min_area2 = 2.0 * o.min_area_px2 * o.units_per_pixel * o.units_per_pixel;
+        let mut out = TileGeometry::default();
+        for (i, f) in self.features.iter().enumerate() {
+            let b = f.bbox;
+            if b[2] < window[0] || b[0] > window[2] || b[3] < window[1] || b[1] > window[3] {
+                continue;
+            }
+            let inside =
+                b[0] >= window[0] && b[2] <= window[2] && b[1] >= window[1] && b[3] <= window[3];
+            let mut polygons: Vec<Vec<Vec<(i32, i32)>>> = Vec::new();
+            for polygon in &f.polygons {
+                let mut rings = Vec::with_capacity(polygon.len());
+                for (r, ring) in polygon.iter().enumerate() {
+                    let local: Vec<TilePoint> = ring
+                        .iter()
+                        .map(|&(x, y)| (x * scale - ox, y * scale - oy))
+                        .collect();
+                    let clipped = if inside {
+                        local
+                    } else {
+                        clip_ring(&local, lo, hi)
+                    };
+                    if clipped.len() < 3 {
+                        if r == 0 {
+                            break;
+                        }
+                        continue;
+                    }
+                    let mut q = quantize_ring(&simplify_ring(&clipped, tolerance));
+                    if q.len() < 3 || (ring_area2(&q).abs() as f64) < min_area2 {
+                        if r == 0 {
+                            break;
+                        }
+                        continue;
+                    }
+                    orient_ring(&mut q, r == 0);
+                    rings.push(q);
+                }
+                if !rings.is_empty() {
+                    polygons.push(rings);
+                }
+            }
+            if !polygons.is_empty() {
+                out.features.push(TileFeature {
+                    source: i as u32,
+                    commands: encode_polygons(&polygons),
+                });
+            }
+        }
+        debug!(
+            tile.z = tile.z,
+            tile.x = tile.x,
+            tile.y = tile.y,
+            features = out.features.len(),
+            "tile geometry built"
+        );
+        out
+    }
+
+    /// Encodes a tile (uncompressed MVT, one layer named `layer`) with the scores attached:
+    /// id = score row, properties `code`, `name`, `population`, `score` (absent when
+    /// missing) and one class per selected indicator (absent when missing). An empty tile
+    /// gives an empty buffer.
+    pub fn tile(&self, tile: TileId, layer: &str, scores: &LevelScores) -> Vec<u8> {
+        let geometry = self.geometry(tile);
+        self.encode(&geometry, layer, scores)
+    }
+
+    /// Encodes already clipped geometry with the scores of a selection attached (see
+    /// [`LevelTiler::tile`]). This is the per-request part: no clipping happens here.
+    pub fn encode(&self, geometry: &TileGeometry, layer: &str, scores: &LevelScores) -> Vec<u8> {
+        if geometry.features.is_empty() {
+            return Vec::new();
+        }
+        let mut builder = LayerBuilder::new(layer);
+        let mut props: Vec<(&str, Value)> = Vec::with_capacity(4 + scores.indicators.len());
+        for tf in &geometry.features {
+            let Some(f) = self.features.get(tf.source as usize) else {
+                continue;
+            };
+            props.clear();
+            props.push(("code", Value::String(f.code.clone())));
+            let row = f.row.map(|r| r as usize).filter(|&r| r < scores.len());
+            match row {
+                Some(r) => {
+                    props.push(("name", Value::String(scores.names[r].clone())));
+                    props.push(("population", number(scores.population[r])));
+                    if !scores.total[r].is_nan() {
+                        props.push(("score", Value::Double(scores.total[r])));
+                    }
+                    for (k, key) in scores.indicators.iter().enumerate() {
+                        let c = scores.classes[(r, k)];
+                        if !c.is_nan() {
+                            props.push((key.as_str(), Value::Double(c)));
+                        }
+                    }
+                }
+                None => props.push(("name", Value::String(f.code.clone()))),
+            }
+            builder.add_feature(
+                row.map(|r| r as u64),
+                GeomType::Polygon,
+                &tf.commands,
+                &props,
+            );
+        }
+        let mut out = Vec::new();
+        builder.finish_into(&mut out);
+        out
+    }
+}
+
+fn number(v: f64) -> Value {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 {
+        Value::Uint(v as u64)
+    } else {
+        Value::Double(v)
+    }
+}
+
+/// The tiler of mediation places (points).
+pub struct PlacesTiler {
+    places: Vec<Place>,
+    world: Vec<(f64, f64)>,
+}
+
+impl PlacesTiler {
+    /// Projects the places once.
+    pub fn new(places: &[Place]) -> PlacesTiler {
+        PlacesTiler {
+            world: places
+                .iter()
+                .map(|p| lonlat_to_world(p.lon, p.lat))
+                .collect(),
+            places: places.to_vec(),
+        }
+    }
+
+    /// Encodes the places inside a tile as layer `places`: id = index, properties `id`,
+    /// `name`, `kinds`, `services`, `publics` (`|`-separated), `address`, `commune`.
+    pub fn tile(&self, tile: TileId) -> Vec<u8> {
+        let extent = f64::from(EXTENT);
+        let scale = extent * f64::from(tile.side());
+        let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
+        let mut builder = LayerBuilder::new("places");
+        for (i, (p, &(wx, wy))) in self.places.iter().zip(&self.world).enumerate() {
+            let (x, y) = (wx * scale - ox, wy * scale - oy);
+            if !(0.0..extent).contains(&x) || !(0.0..extent).contains(&y) {
+                continue;
+            }
+            let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
+            let props = [
+                ("id", Value::String(p.id.clone())),
+                ("name", Value::String(p.name.clone())),
+                ("kinds", Value::String(kinds.join("|"))),
+                ("services", Value::String(p.services.join("|"))),
+                ("publics", Value::String(p.publics.join("|"))),
+                ("address", Value::String(p.address.clone())),
+                ("commune", Value::String(p.commune.clone())),
+            ];
+            let geom = encode_points(&[(x.floor() as i32, y.floor() as i32)]);
+            builder.add_feature(Some(i as u64), GeomType::Point, &geom, &props);
+        }
+        if builder.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        builder.finish_into(&mut out);
+        out
+    }
+}

@@ -1,0 +1,95 @@
+//! End-to-end: `ifn serve` on the demo, over real TCP, then a graceful stop.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ifn"))
+        .args(["serve", "--port", "0", "--bind", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ifn runs");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a start line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in the start line: {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// A minimal HTTP/1.1 GET; returns (status, raw response).
+fn http_get(addr: &str, target: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).expect("connects");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("writes");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let head = String::from_utf8_lossy(&out[..out.len().min(64)]).to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {head:?}"));
+    (status, out)
+}
+
+#[test]
+fn serve_answers_health_tiles_and_stops_on_sigint() {
+    let mut server = start();
+    let (status, body) = http_get(&server.addr, "/health");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("\"status\":\"ok\""));
+    let (status, _) = http_get(&server.addr, "/tiles/departement/0/0/0.mvt");
+    assert_eq!(status, 200);
+    let (status, _) = http_get(&server.addr, "/tiles/departement/0/0/1.mvt");
+    assert_eq!(status, 400);
+    // A request line of megabytes is refused before it reaches the router (hyper's limit).
+    let (status, _) = http_get(
+        &server.addr,
+        &format!("/api/search?q={}", "x".repeat(2 << 20)),
+    );
+    assert!((400..500).contains(&status), "status {status}");
+    let (status, _) = http_get(&server.addr, "/health");
+    assert_eq!(status, 200, "still serving after the oversized request");
+
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    for _ in 0..100 {
+        if let Some(code) = server.child.try_wait().expect("waits") {
+            assert!(code.success(), "graceful stop exits 0, got {code}");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("ifn serve did not stop within 5 s of SIGINT");
+}
