@@ -1,9 +1,12 @@
 //! `ifn build`: official files → territory store (see the ingest crate).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
 use clap::Args;
+use ifn_ingest::build::{build, write_build, BuildOptions};
+use ifn_ingest::manifest::Manifest;
 
 /// Arguments of `ifn build`.
 #[derive(Debug, Args)]
@@ -27,6 +30,34 @@ pub struct BuildArgs {
 
 /// Runs `ifn build`.
 pub fn run(args: BuildArgs) -> Result<()> {
-    let _ = args;
-    bail!("`ifn build` is not implemented yet (see the README's status section)")
+    if args.out.exists() && !args.force {
+        anyhow::bail!(
+            "{} already exists: choose another folder or pass --force to replace it",
+            args.out.display()
+        );
+    }
+    let manifest = match &args.manifest {
+        Some(p) => Manifest::read(p)?,
+        None => Manifest::france()?,
+    };
+    let opts = BuildOptions {
+        sources: args.sources.clone(),
+        strict: args.strict,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let output = build(&manifest, &opts)
+        .with_context(|| format!("building a store from {}", args.sources.display()))?;
+    write_build(&output, &args.out, args.force)
+        .with_context(|| format!("writing the store {}", args.out.display()))?;
+    let r = &output.report;
+    eprintln!(
+        "ifn: store written to {} — {} base units ({} IRIS), {} places; {} unmatched or ambiguous codes (see {}/build-report.txt)",
+        args.out.display(),
+        r.units,
+        r.iris_units,
+        output.territory.places.len(),
+        r.problems(),
+        args.out.display()
+    );
+    Ok(())
 }

@@ -2,8 +2,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{Context, Result};
 use clap::Args;
+use ifn_ingest::fetch::{fetch, FetchOutcome};
+use ifn_ingest::manifest::Manifest;
 
 /// Arguments of `ifn fetch`.
 #[derive(Debug, Args)]
@@ -18,6 +20,15 @@ pub struct FetchArgs {
 
 /// Runs `ifn fetch`.
 pub fn run(args: FetchArgs) -> Result<()> {
-    let _ = args;
-    bail!("`ifn fetch` is not implemented yet (see the README's status section)")
+    let manifest = Manifest::read(&args.manifest)?;
+    let done = fetch(&manifest, &args.out)
+        .with_context(|| format!("downloading into {}", args.out.display()))?;
+    for (key, outcome) in done {
+        match outcome {
+            FetchOutcome::Downloaded(n) => eprintln!("ifn: {key}: downloaded {n} bytes, checksum verified"),
+            FetchOutcome::Present => eprintln!("ifn: {key}: already present, checksum verified"),
+            FetchOutcome::NoUrl => eprintln!("ifn: {key}: no official URL in the manifest: place the file by hand"),
+        }
+    }
+    Ok(())
 }

@@ -3,9 +3,22 @@
 //! Readers for the files producers publish (IGN boundaries through `gdal`, INSEE / ARCEP tables
 //! through `polars`, the national standard for mediation places), and the ifn territory store:
 //! a folder with FlatGeobuf contours per level and Parquet indicator values.
+//!
+//! [`build::build`] turns a folder of official files, described by a [`manifest::Manifest`],
+//! into a [`ifn_core::Territory`] and a [`report::BuildReport`]; [`fetch`] downloads the files a
+//! manifest lists.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod admin;
+pub mod geography;
+pub mod build;
+pub mod fetch;
+pub mod manifest;
+pub mod places;
+pub mod report;
 pub mod store;
+pub mod table;
+pub mod vector;
 
-pub use store::{read_store, write_store, StoreError, StoreResult};
+pub use store::{read_store, write_store, write_store_with, StoreError, StoreResult};

@@ -18,7 +18,10 @@ use std::fs::{self, File};
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
-use flatgeobuf::{ColumnType, FgbCrs, FgbReader, FgbWriter, FgbWriterOptions, GeometryType};
+use flatgeobuf::{
+    ColumnType, FallibleStreamingIterator, FeatureProperties, FgbCrs, FgbReader, FgbWriter, FgbWriterOptions,
+    GeometryType,
+};
 use geo::{Geometry, MultiPolygon, Point};
 use geozero::{ColumnValue, PropertyProcessor, ToGeo};
 use ifn_core::{
@@ -135,6 +138,18 @@ fn fgb_err(path: &Path) -> impl FnOnce(String) -> StoreError + '_ {
 /// Writes a territory as a store at `dir`, atomically. An existing `dir` is refused unless
 /// `force`, in which case it is replaced only once the new store is complete.
 pub fn write_store(territory: &Territory, dir: &Path, force: bool) -> StoreResult<()> {
+    write_store_with(territory, dir, force, &[])
+}
+
+/// Like [`write_store`], adding `extra` files (name, content) at the top of the store folder
+/// before it is renamed into place (the build report and provenance of `ifn build`). Names
+/// must be plain file names.
+pub fn write_store_with(
+    territory: &Territory,
+    dir: &Path,
+    force: bool,
+    extra: &[(&str, Vec<u8>)],
+) -> StoreResult<()> {
     if dir.exists() && !force {
         return Err(StoreError::Exists(dir.to_path_buf()));
     }
@@ -148,6 +163,16 @@ pub fn write_store(territory: &Territory, dir: &Path, force: bool) -> StoreResul
         .tempdir_in(&parent)
         .map_err(io_err(&parent))?;
     write_into(territory, tmp.path())?;
+    for (name, bytes) in extra {
+        let path = tmp.path().join(name);
+        if Path::new(name).components().count() != 1 {
+            return Err(StoreError::Invalid {
+                path,
+                message: "extra store files must be plain file names".into(),
+            });
+        }
+        fs::write(&path, bytes).map_err(io_err(&path))?;
+    }
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(io_err(dir))?;
     }
@@ -368,14 +393,14 @@ fn read_parquet(path: &Path) -> StoreResult<DataFrame> {
 fn str_col(df: &DataFrame, name: &str, path: &Path) -> StoreResult<Vec<String>> {
     let c = df.column(name).map_err(pq_err(path))?;
     let s = c.str().map_err(pq_err(path))?;
-    Ok(s.into_iter().map(|v| v.unwrap_or("").to_string()).collect())
+    Ok(s.iter().map(|v| v.unwrap_or("").to_string()).collect())
 }
 
 fn f64_col(df: &DataFrame, name: &str, path: &Path) -> StoreResult<Vec<f64>> {
     let c = df.column(name).map_err(pq_err(path))?;
     let c = c.cast(&DataType::Float64).map_err(pq_err(path))?;
     let s = c.f64().map_err(pq_err(path))?;
-    Ok(s.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    Ok(s.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
 /// Reads a store written by [`write_store`].

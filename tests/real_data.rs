@@ -1,0 +1,112 @@
+//! `ifn build` on the real files of `../shared/data`, built once and shared by the tests.
+//! Fails (does not skip) when `IFN_REQUIRE_REAL_DATA=1` and the folder is missing.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn shared_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("IFN_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data")));
+    if dir.join("README.md").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("IFN_REQUIRE_REAL_DATA").as_deref() == Ok("1") {
+        panic!("IFN_REQUIRE_REAL_DATA=1 but {} is missing", dir.display());
+    }
+    eprintln!("skipping: {} not found (set IFN_SHARED_DATA)", dir.display());
+    None
+}
+
+/// The France store, built once (None when the real data is absent and not required).
+fn store() -> Option<&'static PathBuf> {
+    static STORE: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
+    STORE
+        .get_or_init(|| {
+            let data = shared_data()?;
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let out = tmp.path().join("france");
+            let st = Command::new(env!("CARGO_BIN_EXE_ifn"))
+                .args(["build", "--sources"])
+                .arg(&data)
+                .arg("--out")
+                .arg(&out)
+                .status()
+                .expect("run ifn build");
+            assert!(st.success(), "ifn build failed");
+            Some((tmp, out))
+        })
+        .as_ref()
+        .map(|(_, p)| p)
+}
+
+fn score(level: &str) -> Vec<csv::StringRecord> {
+    let out = Command::new(env!("CARGO_BIN_EXE_ifn"))
+        .args(["score", "--level", level, "--store"])
+        .arg(store().expect("store"))
+        .output()
+        .expect("run ifn score");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    r.records().map(|x| x.expect("csv record")).collect()
+}
+
+#[test]
+fn the_france_store_holds_every_departement_and_the_rhone_iris() {
+    let Some(dir) = store() else { return };
+    let t = ifn_ingest::read_store(dir).expect("read store");
+    let units = t.dataset.units();
+    let deps: std::collections::BTreeSet<&str> =
+        units.iter().map(|u| u.departement.as_str()).collect();
+    let metro = deps.iter().filter(|d| d.len() == 2).count();
+    assert_eq!(metro, 96, "{deps:?}");
+    for d in ["971", "972", "973", "974", "976"] {
+        assert!(deps.contains(d), "overseas département {d} missing");
+    }
+    let communes: std::collections::BTreeSet<&str> =
+        units.iter().map(|u| u.commune.as_str()).collect();
+    assert!((34_000..36_500).contains(&communes.len()), "{} communes", communes.len());
+    let iris = &t.geometries[&ifn_core::Level::Iris];
+    let in_69: std::collections::BTreeSet<&str> = units
+        .iter()
+        .filter(|u| u.departement == "69")
+        .map(|u| u.code.as_str())
+        .collect();
+    let rhone_iris = iris.iter().filter(|f| in_69.contains(f.code.as_str())).count();
+    assert_eq!(rhone_iris, 752);
+    let epci: std::collections::BTreeSet<&str> =
+        units.iter().map(|u| u.code_at(ifn_core::Level::Epci)).collect();
+    assert!(epci.len() > 1200, "{} EPCI", epci.len());
+    assert!(t.geometries[&ifn_core::Level::Departement].len() >= 101);
+    assert!(!t.places.is_empty());
+}
+
+#[test]
+fn every_departement_gets_a_total_and_cantal_haute_loire_rhone_are_in_order() {
+    if store().is_none() {
+        return;
+    }
+    let rows = score("departement");
+    assert!(rows.len() >= 101, "{} départements", rows.len());
+    let total = |code: &str| -> f64 {
+        let r = rows.iter().find(|r| &r[0] == code).expect("département row");
+        r[3].parse().expect("total is a number")
+    };
+    for r in &rows {
+        assert!(r[3].parse::<f64>().is_ok_and(f64::is_finite), "no total for {}", &r[0]);
+    }
+    let (cantal, haute_loire, rhone) = (total("15"), total("43"), total("69"));
+    assert!(cantal > haute_loire && haute_loire > rhone, "{cantal} {haute_loire} {rhone}");
+}
+
+#[test]
+fn the_store_carries_its_build_report_and_provenance() {
+    let Some(dir) = store() else { return };
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("build-report.json")).expect("report"))
+            .expect("json");
+    assert!(report["datasets"]["arcep_debit_communes_2019"]["matched"].as_u64() > Some(30_000));
+    assert!(dir.join("build-report.txt").is_file());
+    assert!(dir.join("provenance.parquet").is_file());
+}
