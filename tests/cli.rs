@@ -32,7 +32,13 @@ fn score_table_gives_the_hand_computed_commune_scores() {
     // Totals: I1 (4+7)/2 = 5.5, I2 7, I3 10, I4 4. C1 = (100·5.5 + 300·7)/400 = 6.625;
     // C1 poverty class (100·4 + 300·7)/400 = 6.25, age class 7 (I2 missing); C3 has population 0:
     // plain mean.
-    let o = ifn(&["score", "--table", &fixture("table-small.csv"), "--level", "commune"]);
+    let o = ifn(&[
+        "score",
+        "--table",
+        &fixture("table-small.csv"),
+        "--level",
+        "commune",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
@@ -45,7 +51,13 @@ fn score_table_gives_the_hand_computed_commune_scores() {
 
 #[test]
 fn score_table_rolls_up_to_epci_with_the_pseudo_epci() {
-    let o = ifn(&["score", "--table", &fixture("table-small.csv"), "--level", "epci"]);
+    let o = ifn(&[
+        "score",
+        "--table",
+        &fixture("table-small.csv"),
+        "--level",
+        "epci",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     // E1 = (100·5.5 + 300·7 + 600·10)/1000 = 8.65.
@@ -56,18 +68,33 @@ fn score_table_rolls_up_to_epci_with_the_pseudo_epci() {
 #[test]
 fn weights_change_the_table_scores() {
     let o = ifn(&[
-        "score", "--table", &fixture("table-small.csv"), "--level", "iris",
-        "--weights", "poverty_rate=3",
+        "score",
+        "--table",
+        &fixture("table-small.csv"),
+        "--level",
+        "iris",
+        "--weights",
+        "poverty_rate=3",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     // I1 = (3·4 + 7)/4 = 4.75.
-    assert!(stdout(&o).contains("\nI1,I1,100,4.75,4,7\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("\nI1,I1,100,4.75,4,7\n"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn score_json_carries_the_selection_and_raw_values() {
     let o = ifn(&[
-        "score", "--table", &fixture("table-small.csv"), "--level", "departement", "--format", "json",
+        "score",
+        "--table",
+        &fixture("table-small.csv"),
+        "--level",
+        "departement",
+        "--format",
+        "json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -80,23 +107,88 @@ fn score_json_carries_the_selection_and_raw_values() {
 
 #[test]
 fn a_bad_number_names_the_file_the_line_and_the_column() {
-    let o = ifn(&["score", "--table", &fixture("table-bad-number.csv"), "--level", "commune"]);
+    let o = ifn(&[
+        "score",
+        "--table",
+        &fixture("table-bad-number.csv"),
+        "--level",
+        "commune",
+    ]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("table-bad-number.csv") && e.contains("line 3") && e.contains("poverty_rate"), "{e}");
+    assert!(
+        e.contains("table-bad-number.csv") && e.contains("line 3") && e.contains("poverty_rate"),
+        "{e}"
+    );
 }
 
 #[test]
 fn bad_options_are_clear_errors() {
     let t = fixture("table-small.csv");
     for (args, expect) in [
-        (vec!["score", "--table", &t, "--level", "canton"], "unknown level"),
-        (vec!["score", "--table", &t, "--level", "commune", "--weights", "poverty_rate=NaN"], "finite"),
-        (vec!["score", "--table", &t, "--level", "commune", "--weights", "poverty_rate=-2"], "finite"),
-        (vec!["score", "--table", &t, "--level", "commune", "--weights", "foo=1"], "foo"),
-        (vec!["score", "--table", &t, "--level", "commune", "--profile", "adulte"], "unknown profile"),
+        (
+            vec!["score", "--table", &t, "--level", "canton"],
+            "unknown level",
+        ),
+        (
+            vec![
+                "score",
+                "--table",
+                &t,
+                "--level",
+                "commune",
+                "--weights",
+                "poverty_rate=NaN",
+            ],
+            "finite",
+        ),
+        (
+            vec![
+                "score",
+                "--table",
+                &t,
+                "--level",
+                "commune",
+                "--weights",
+                "poverty_rate=-2",
+            ],
+            "finite",
+        ),
+        (
+            vec![
+                "score",
+                "--table",
+                &t,
+                "--level",
+                "commune",
+                "--weights",
+                "foo=1",
+            ],
+            "foo",
+        ),
+        (
+            vec![
+                "score",
+                "--table",
+                &t,
+                "--level",
+                "commune",
+                "--profile",
+                "adulte",
+            ],
+            "unknown profile",
+        ),
         (vec!["score", "--table", &t, "--level", "region"], "region"),
-        (vec!["score", "--table", "/nonexistent/t.csv", "--level", "commune"], "/nonexistent/t.csv"),
+        (
+            vec![
+                "score",
+                "--table",
+                "/nonexistent/t.csv",
+                "--level",
+                "commune",
+            ],
+            "/nonexistent/t.csv",
+        ),
         (vec!["score", "--level", "commune"], "--store"),
     ] {
         let o = ifn(&args);
@@ -123,11 +215,25 @@ fn demo_store_scores_every_level() {
         assert_eq!(out.lines().count(), rows + 1, "{level}: {out}");
         // Every territory has a total in 1..10.
         for line in out.lines().skip(1) {
-            let total: f64 = line.split(',').nth(3).and_then(|t| t.parse().ok()).expect("total");
+            let total: f64 = line
+                .split(',')
+                .nth(3)
+                .and_then(|t| t.parse().ok())
+                .expect("total");
             assert!((1.0..=10.0).contains(&total), "{line}");
         }
     }
-    let o = ifn(&["score", "--store", s, "--level", "commune", "--profile", "senior", "--reference", "departement"]);
+    let o = ifn(&[
+        "score",
+        "--store",
+        s,
+        "--level",
+        "commune",
+        "--profile",
+        "senior",
+        "--reference",
+        "departement",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!((250..=330).contains(&(stdout(&o).lines().count() - 1)));
     assert!(stdout(&o).starts_with("code,name,population,total,no_thd_coverage_rate,no_4g_coverage_rate,poverty_rate_50_plus,older_75_rate,nscol15p_rate_50_plus\n"));

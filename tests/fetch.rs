@@ -30,7 +30,10 @@ fn serve(body: Vec<u8>, requests: usize) -> (String, Arc<Mutex<Vec<String>>>) {
                 Some(n) if n <= body.len() => ("206 Partial Content", &body[n..]),
                 _ => ("200 OK", &body[..]),
             };
-            let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", part.len());
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                part.len()
+            );
             let _ = s.write_all(head.as_bytes());
             let _ = s.write_all(part);
         }
@@ -44,7 +47,10 @@ fn sha256_hex(b: &[u8]) -> String {
     // A tiny SHA-256 would be overkill here: compute it with the system tool.
     let tmp = tempfile::NamedTempFile::new().expect("tmp");
     std::fs::write(tmp.path(), b).expect("write");
-    let o = Command::new("sha256sum").arg(tmp.path()).output().expect("sha256sum");
+    let o = Command::new("sha256sum")
+        .arg(tmp.path())
+        .output()
+        .expect("sha256sum");
     let s = String::from_utf8_lossy(&o.stdout);
     let _ = write!(out, "{}", s.split_whitespace().next().unwrap_or(""));
     out

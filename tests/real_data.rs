@@ -15,7 +15,10 @@ fn shared_data() -> Option<PathBuf> {
     if std::env::var("IFN_REQUIRE_REAL_DATA").as_deref() == Ok("1") {
         panic!("IFN_REQUIRE_REAL_DATA=1 but {} is missing", dir.display());
     }
-    eprintln!("skipping: {} not found (set IFN_SHARED_DATA)", dir.display());
+    eprintln!(
+        "skipping: {} not found (set IFN_SHARED_DATA)",
+        dir.display()
+    );
     None
 }
 
@@ -47,7 +50,11 @@ fn score(level: &str) -> Vec<csv::StringRecord> {
         .arg(store().expect("store"))
         .output()
         .expect("run ifn score");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     r.records().map(|x| x.expect("csv record")).collect()
 }
@@ -66,17 +73,26 @@ fn the_france_store_holds_every_departement_and_the_rhone_iris() {
     }
     let communes: std::collections::BTreeSet<&str> =
         units.iter().map(|u| u.commune.as_str()).collect();
-    assert!((34_000..36_500).contains(&communes.len()), "{} communes", communes.len());
+    assert!(
+        (34_000..36_500).contains(&communes.len()),
+        "{} communes",
+        communes.len()
+    );
     let iris = &t.geometries[&ifn_core::Level::Iris];
     let in_69: std::collections::BTreeSet<&str> = units
         .iter()
         .filter(|u| u.departement == "69")
         .map(|u| u.code.as_str())
         .collect();
-    let rhone_iris = iris.iter().filter(|f| in_69.contains(f.code.as_str())).count();
+    let rhone_iris = iris
+        .iter()
+        .filter(|f| in_69.contains(f.code.as_str()))
+        .count();
     assert_eq!(rhone_iris, 752);
-    let epci: std::collections::BTreeSet<&str> =
-        units.iter().map(|u| u.code_at(ifn_core::Level::Epci)).collect();
+    let epci: std::collections::BTreeSet<&str> = units
+        .iter()
+        .map(|u| u.code_at(ifn_core::Level::Epci))
+        .collect();
     assert!(epci.len() > 1200, "{} EPCI", epci.len());
     assert!(t.geometries[&ifn_core::Level::Departement].len() >= 101);
     assert!(!t.places.is_empty());
@@ -90,14 +106,24 @@ fn every_departement_gets_a_total_and_cantal_haute_loire_rhone_are_in_order() {
     let rows = score("departement");
     assert!(rows.len() >= 101, "{} départements", rows.len());
     let total = |code: &str| -> f64 {
-        let r = rows.iter().find(|r| &r[0] == code).expect("département row");
+        let r = rows
+            .iter()
+            .find(|r| &r[0] == code)
+            .expect("département row");
         r[3].parse().expect("total is a number")
     };
     for r in &rows {
-        assert!(r[3].parse::<f64>().is_ok_and(f64::is_finite), "no total for {}", &r[0]);
+        assert!(
+            r[3].parse::<f64>().is_ok_and(f64::is_finite),
+            "no total for {}",
+            &r[0]
+        );
     }
     let (cantal, haute_loire, rhone) = (total("15"), total("43"), total("69"));
-    assert!(cantal > haute_loire && haute_loire > rhone, "{cantal} {haute_loire} {rhone}");
+    assert!(
+        cantal > haute_loire && haute_loire > rhone,
+        "{cantal} {haute_loire} {rhone}"
+    );
 }
 
 #[test]

@@ -25,9 +25,13 @@ pub fn run(args: FetchArgs) -> Result<()> {
         .with_context(|| format!("downloading into {}", args.out.display()))?;
     for (key, outcome) in done {
         match outcome {
-            FetchOutcome::Downloaded(n) => eprintln!("ifn: {key}: downloaded {n} bytes, checksum verified"),
+            FetchOutcome::Downloaded(n) => {
+                eprintln!("ifn: {key}: downloaded {n} bytes, checksum verified")
+            }
             FetchOutcome::Present => eprintln!("ifn: {key}: already present, checksum verified"),
-            FetchOutcome::NoUrl => eprintln!("ifn: {key}: no official URL in the manifest: place the file by hand"),
+            FetchOutcome::NoUrl => {
+                eprintln!("ifn: {key}: no official URL in the manifest: place the file by hand")
+            }
         }
     }
     Ok(())

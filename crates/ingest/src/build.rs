@@ -18,8 +18,12 @@ use rstar::{primitives::GeomWithData, RTree};
 use thiserror::Error;
 
 use crate::admin::{self, AdminError};
-use crate::geography::{centre, dissolve, CogChange, Geography, GeographyInputs, IrisFeature, Target};
-use crate::manifest::{DatasetSpec, Duplicates, Format, IndicatorSource, Manifest, ManifestError, SourceLevel};
+use crate::geography::{
+    centre, dissolve, CogChange, Geography, GeographyInputs, IrisFeature, Target,
+};
+use crate::manifest::{
+    DatasetSpec, Duplicates, Format, IndicatorSource, Manifest, ManifestError, SourceLevel,
+};
 use crate::places::{load_places, merge_duplicates, PlacesError};
 use crate::report::{BuildReport, IndicatorReport};
 use crate::store::{write_store_with, StoreError};
@@ -172,7 +176,11 @@ impl Steps {
     }
 }
 
-fn file(m: &Manifest, opts: &BuildOptions, key: &str) -> Result<(DatasetSpec, PathBuf), BuildError> {
+fn file(
+    m: &Manifest,
+    opts: &BuildOptions,
+    key: &str,
+) -> Result<(DatasetSpec, PathBuf), BuildError> {
     let spec = m.dataset(key)?.clone();
     let path = opts.sources.join(&spec.path);
     if !path.exists() {
@@ -226,7 +234,9 @@ fn col<'a>(spec: &'a DatasetSpec, role: &str) -> Result<&'a str, BuildError> {
 pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, BuildError> {
     // GEOS validity warnings go to the log, not to the terminal: repairs are in the report.
     gdal::config::set_error_handler(|class, _, msg| tracing::debug!(gdal.class = ?class, "{msg}"));
-    let steps = Steps { show: opts.progress };
+    let steps = Steps {
+        show: opts.progress,
+    };
     let mut report = BuildReport {
         manifest: manifest.origin.display().to_string(),
         ..Default::default()
@@ -260,7 +270,10 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
             source,
         };
         let codes = t
-            .codes(spec.code_column.as_deref().unwrap_or("CODGEO"), spec.code_kind)
+            .codes(
+                spec.code_column.as_deref().unwrap_or("CODGEO"),
+                spec.code_kind,
+            )
             .map_err(terr)?;
         let pops = t.numbers(col(&spec, "population")?).map_err(terr)?;
         old_populations = codes.into_iter().zip(pops).collect();
@@ -268,11 +281,17 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     let mut iris = Vec::new();
     for k in &manifest.geometry.iris {
         let (spec, p) = file(manifest, opts, k)?;
-        let fields = [col(&spec, "code")?, col(&spec, "name")?, col(&spec, "commune")?, col(&spec, "type")?];
-        let data = read_vector(&p, &fields, spec.crs.as_deref()).map_err(|source| BuildError::Vector {
-            key: k.clone(),
-            source,
-        })?;
+        let fields = [
+            col(&spec, "code")?,
+            col(&spec, "name")?,
+            col(&spec, "commune")?,
+            col(&spec, "type")?,
+        ];
+        let data =
+            read_vector(&p, &fields, spec.crs.as_deref()).map_err(|source| BuildError::Vector {
+                key: k.clone(),
+                source,
+            })?;
         let r = report.dataset(k);
         r.path = spec.path.clone();
         r.rows = data.features.len();
@@ -280,7 +299,9 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
         for f in data.features {
             let text = |i: usize| f.fields[i].clone().unwrap_or_default();
             let Some(geometry) = f.geometry.as_ref().and_then(polygons) else {
-                *r.invalid_records.entry("no polygon geometry".into()).or_default() += 1;
+                *r.invalid_records
+                    .entry("no polygon geometry".into())
+                    .or_default() += 1;
                 continue;
             };
             iris.push(IrisFeature {
@@ -309,7 +330,9 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     for k in &manifest.geometry.iris {
         let r = report.dataset(k);
         for (code, commune) in &geo.unmatched_iris {
-            *r.unmatched.entry(format!("{code} (commune {commune})")).or_default() += 1;
+            *r.unmatched
+                .entry(format!("{code} (commune {commune})"))
+                .or_default() += 1;
         }
         r.matched = geo.iris_geometry.len();
     }
@@ -441,7 +464,12 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
         .flatten()
         .filter_map(|f| f.geometry.bounding_rect())
         .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, r| {
-            [b[0].min(r.min().x), b[1].min(r.min().y), b[2].max(r.max().x), b[3].max(r.max().y)]
+            [
+                b[0].min(r.min().x),
+                b[1].min(r.min().y),
+                b[2].max(r.max().x),
+                b[3].max(r.max().y),
+            ]
         });
     let used: BTreeSet<&str> = manifest.datasets.iter().map(|d| d.key.as_str()).collect();
     let sources = manifest
@@ -497,7 +525,11 @@ fn formula(src: &IndicatorSource) -> String {
         src.numerator.join(" + "),
         src.denominator.as_deref().unwrap_or("?")
     );
-    let r = if src.complement { format!("1 − {ratio}") } else { ratio };
+    let r = if src.complement {
+        format!("1 − {ratio}")
+    } else {
+        ratio
+    };
     if src.scale == 1.0 {
         r
     } else {
@@ -519,10 +551,13 @@ fn table_values(
         key: spec.key.clone(),
         source,
     };
-    let code_col = spec.code_column.as_deref().ok_or_else(|| BuildError::Role {
-        key: spec.key.clone(),
-        message: "the manifest must give `code_column`".into(),
-    })?;
+    let code_col = spec
+        .code_column
+        .as_deref()
+        .ok_or_else(|| BuildError::Role {
+            key: spec.key.clone(),
+            message: "the manifest must give `code_column`".into(),
+        })?;
     let codes = t.codes(code_col, spec.code_kind).map_err(terr)?;
     // Row values: (numerator, denominator); a plain column has denominator NaN.
     let mut cols: Vec<Vec<f64>> = Vec::new();
@@ -575,7 +610,7 @@ fn table_values(
             return v[0] * src.scale;
         }
         let (num, den) = (v[..v.len() - 1].iter().sum::<f64>(), v[v.len() - 1]);
-        if !(den > 0.0) || num.is_nan() {
+        if den.is_nan() || den <= 0.0 || num.is_nan() {
             return f64::NAN;
         }
         let r = num / den;
@@ -591,8 +626,12 @@ fn table_values(
     let mut not_split = 0;
     match src.level.unwrap_or(SourceLevel::Commune) {
         SourceLevel::Iris => {
-            let index: HashMap<&str, usize> =
-                geo.units.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+            let index: HashMap<&str, usize> = geo
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.code.as_str(), i))
+                .collect();
             for (code, v) in &row_values {
                 if let Some(&i) = index.get(code) {
                     out[i] = combine(v);
@@ -601,7 +640,9 @@ fn table_values(
                 }
                 match geo.resolver.resolve(code.get(..5).unwrap_or(code)) {
                     Some(Target::Excluded) => *outside.entry(code.to_string()).or_default() += 1,
-                    Some(Target::Current(c)) | Some(Target::Merged(c)) if !geo.split_communes.contains(c) => {
+                    Some(Target::Current(c)) | Some(Target::Merged(c))
+                        if !geo.split_communes.contains(c) =>
+                    {
                         // An IRIS of a commune kept whole: its value has no unit of its own.
                         not_split += 1
                     }
@@ -704,7 +745,11 @@ fn aggregate(contrib: &[(f64, &Vec<f64>)], plain: bool, combine: &dyn Fn(&[f64])
         let width = contrib[0].1.len();
         let sums: Vec<f64> = (0..width)
             .map(|k| {
-                let vals: Vec<f64> = contrib.iter().map(|c| c.1[k]).filter(|x| !x.is_nan()).collect();
+                let vals: Vec<f64> = contrib
+                    .iter()
+                    .map(|c| c.1[k])
+                    .filter(|x| !x.is_nan())
+                    .collect();
                 if vals.is_empty() {
                     f64::NAN
                 } else {
@@ -730,7 +775,10 @@ fn aggregate(contrib: &[(f64, &Vec<f64>)], plain: bool, combine: &dyn Fn(&[f64])
     s / ws
 }
 
-fn unit_centres(geo: &Geography, geometries: &BTreeMap<Level, Vec<Feature>>) -> Vec<Option<(f64, f64)>> {
+fn unit_centres(
+    geo: &Geography,
+    geometries: &BTreeMap<Level, Vec<Feature>>,
+) -> Vec<Option<(f64, f64)>> {
     let communes: HashMap<&str, &MultiPolygon<f64>> = geometries
         .get(&Level::Commune)
         .into_iter()
@@ -798,12 +846,13 @@ fn build_geometries(
     let mut commune_parts: BTreeMap<String, Vec<MultiPolygon<f64>>> = BTreeMap::new();
     if let Some(k) = &manifest.geometry.commune {
         let (spec, p) = file(manifest, opts, k)?;
-        let data = read_vector(&p, &[col(&spec, "code")?], spec.crs.as_deref()).map_err(|source| {
-            BuildError::Vector {
-                key: k.clone(),
-                source,
-            }
-        })?;
+        let data =
+            read_vector(&p, &[col(&spec, "code")?], spec.crs.as_deref()).map_err(|source| {
+                BuildError::Vector {
+                    key: k.clone(),
+                    source,
+                }
+            })?;
         let r = report.dataset(k);
         r.path = spec.path.clone();
         r.rows = data.features.len();
@@ -811,7 +860,9 @@ fn build_geometries(
         for f in data.features {
             let code = f.fields[0].clone().unwrap_or_default();
             let Some(g) = f.geometry.as_ref().and_then(polygons) else {
-                *r.invalid_records.entry("no polygon geometry".into()).or_default() += 1;
+                *r.invalid_records
+                    .entry("no polygon geometry".into())
+                    .or_default() += 1;
                 continue;
             };
             match geo.resolver.resolve(&code) {
@@ -832,7 +883,12 @@ fn build_geometries(
             r.notes.push(format!(
                 "{} communes without a contour: {}",
                 missing.len(),
-                missing.iter().take(30).map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .take(30)
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -843,8 +899,10 @@ fn build_geometries(
             geometry: dissolve(parts),
         })
         .collect();
-    let commune_geom: HashMap<&str, &MultiPolygon<f64>> =
-        communes.iter().map(|f| (f.code.as_str(), &f.geometry)).collect();
+    let commune_geom: HashMap<&str, &MultiPolygon<f64>> = communes
+        .iter()
+        .map(|f| (f.code.as_str(), &f.geometry))
+        .collect();
     // Members of each territory of a level, as commune codes.
     let members = |level: Level| -> BTreeMap<String, BTreeSet<String>> {
         let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -884,9 +942,11 @@ fn build_geometries(
             if has_dep {
                 fields.push(col(&spec, "departement")?);
             }
-            let data = read_vector(&p, &fields, spec.crs.as_deref()).map_err(|source| BuildError::Vector {
-                key: k.clone(),
-                source,
+            let data = read_vector(&p, &fields, spec.crs.as_deref()).map_err(|source| {
+                BuildError::Vector {
+                    key: k.clone(),
+                    source,
+                }
             })?;
             let r = report.dataset(k);
             r.path = spec.path.clone();
@@ -894,17 +954,29 @@ fn build_geometries(
             r.repaired_geometries = data.repaired.clone();
             let mut insets = 0;
             for f in data.features {
-                let dep = if has_dep { f.fields[1].clone().unwrap_or_default() } else { String::new() };
-                if spec.inset_departements.iter().any(|p| dep.starts_with(p.as_str())) {
+                let dep = if has_dep {
+                    f.fields[1].clone().unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                if spec
+                    .inset_departements
+                    .iter()
+                    .any(|p| dep.starts_with(p.as_str()))
+                {
                     insets += 1;
                     continue;
                 }
                 let Some(code) = f.fields[0].clone() else {
-                    *r.invalid_records.entry("no code (null)".into()).or_default() += 1;
+                    *r.invalid_records
+                        .entry("no code (null)".into())
+                        .or_default() += 1;
                     continue;
                 };
                 let Some(g) = f.geometry.as_ref().and_then(polygons) else {
-                    *r.invalid_records.entry("no polygon geometry".into()).or_default() += 1;
+                    *r.invalid_records
+                        .entry("no polygon geometry".into())
+                        .or_default() += 1;
                     continue;
                 };
                 if wanted.contains_key(&code) {
@@ -938,7 +1010,11 @@ fn build_geometries(
                 "{}: {} contours dissolved from communes ({})",
                 level.as_str(),
                 todo.len(),
-                todo.iter().take(15).map(|t| t.0.as_str()).collect::<Vec<_>>().join(", ")
+                todo.iter()
+                    .take(15)
+                    .map(|t| t.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         features.extend(dissolve_from_communes(todo));
@@ -1010,11 +1086,17 @@ fn provenance_parquet(rows: &[ProvenanceRow]) -> PolarsResult<Vec<u8>> {
             Column::new("producer".into(), s(|r| &r.producer)),
             Column::new("vintage".into(), s(|r| &r.vintage)),
             Column::new("licence".into(), s(|r| &r.licence)),
-            Column::new("official".into(), rows.iter().map(|r| r.official).collect::<Vec<_>>()),
+            Column::new(
+                "official".into(),
+                rows.iter().map(|r| r.official).collect::<Vec<_>>(),
+            ),
             Column::new("level".into(), s(|r| &r.level)),
             Column::new("formula".into(), s(|r| &r.formula)),
             Column::new("note".into(), s(|r| &r.note)),
-            Column::new("units".into(), rows.iter().map(|r| r.units as u64).collect::<Vec<_>>()),
+            Column::new(
+                "units".into(),
+                rows.iter().map(|r| r.units as u64).collect::<Vec<_>>(),
+            ),
         ],
     )?;
     let mut buf = Vec::new();

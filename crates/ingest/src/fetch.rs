@@ -88,7 +88,12 @@ pub fn fetch(manifest: &Manifest, out: &Path) -> Result<Vec<(String, FetchOutcom
 }
 
 /// Downloads one URL to `target`, resuming `<target>.part`, verifying `sha256` if given.
-pub fn fetch_one(key: &str, url: &str, sha256: Option<&str>, target: &Path) -> Result<FetchOutcome, FetchError> {
+pub fn fetch_one(
+    key: &str,
+    url: &str,
+    sha256: Option<&str>,
+    target: &Path,
+) -> Result<FetchOutcome, FetchError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| FetchError::Io { path, source }
@@ -129,7 +134,9 @@ pub fn fetch_one(key: &str, url: &str, sha256: Option<&str>, target: &Path) -> R
     let mut buf = vec![0u8; 1 << 16];
     let mut written = 0u64;
     loop {
-        let n = reader.read(&mut buf).map_err(|e| http(format!("reading the body: {e}")))?;
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| http(format!("reading the body: {e}")))?;
         if n == 0 {
             break;
         }

@@ -156,11 +156,10 @@ impl Geography {
                 Some(Target::Excluded) => Target::Excluded,
                 _ => continue,
             };
-            let olds = r.anciens_codes.iter().chain(
-                (r.kind != "commune-actuelle")
-                    .then_some(&r.code)
-                    .into_iter(),
-            );
+            let olds = r
+                .anciens_codes
+                .iter()
+                .chain((r.kind != "commune-actuelle").then_some(&r.code));
             for old in olds {
                 map.entry(old.clone()).or_insert_with(|| target.clone());
             }
@@ -225,7 +224,10 @@ impl Geography {
                     // No IRIS population is published here: the commune's population is shared
                     // equally among its residential IRIS (types H and Z); activity (A) and
                     // miscellaneous (D) IRIS get 0, unless the commune has no residential IRIS.
-                    let residential = iris.iter().filter(|f| f.kind == "H" || f.kind == "Z").count();
+                    let residential = iris
+                        .iter()
+                        .filter(|f| f.kind == "H" || f.kind == "Z")
+                        .count();
                     let all = iris.len() as f64;
                     for f in iris {
                         let share = if residential == 0 {
@@ -269,7 +271,10 @@ impl Geography {
 /// Union of polygons; falls back to keeping the parts side by side if the union fails.
 pub fn dissolve(parts: Vec<MultiPolygon<f64>>) -> MultiPolygon<f64> {
     if parts.len() == 1 {
-        return parts.into_iter().next().unwrap_or_else(|| MultiPolygon(vec![]));
+        return parts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| MultiPolygon(vec![]));
     }
     let polys: Vec<geo::Polygon<f64>> = parts.iter().flat_map(|m| m.0.iter().cloned()).collect();
     let joined = std::panic::catch_unwind(|| {

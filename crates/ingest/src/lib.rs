@@ -9,11 +9,14 @@
 //! manifest lists.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Errors carry the file, line, column and offending value so that users can fix their input;
+// they are returned once per build, so their size does not matter.
+#![allow(clippy::result_large_err)]
 
 pub mod admin;
-pub mod geography;
 pub mod build;
 pub mod fetch;
+pub mod geography;
 pub mod manifest;
 pub mod places;
 pub mod report;

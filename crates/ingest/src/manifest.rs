@@ -334,10 +334,9 @@ impl Manifest {
             }
             if let Some(c) = d.decimal {
                 if c != '.' && c != ',' {
-                    return Err(self.invalid(format!(
-                        "dataset '{}': decimal must be '.' or ','",
-                        d.key
-                    )));
+                    return Err(
+                        self.invalid(format!("dataset '{}': decimal must be '.' or ','", d.key))
+                    );
                 }
             }
         }
@@ -411,11 +410,10 @@ mod tests {
 
     #[test]
     fn an_unknown_dataset_key_is_named() {
-        let text = FRANCE_MANIFEST.replace(
-            "communes = \"cog_communes\"",
-            "communes = \"nope\"",
-        );
-        let e = Manifest::parse(&text, Path::new("m.toml")).unwrap_err().to_string();
+        let text = FRANCE_MANIFEST.replace("communes = \"cog_communes\"", "communes = \"nope\"");
+        let e = Manifest::parse(&text, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("'nope'"), "{e}");
     }
 }

@@ -137,17 +137,17 @@ fn value_text(v: &Value) -> String {
 
 /// Areas of France (metropole, DROM, COM) as lon/lat boxes.
 const FRANCE_BOXES: [[f64; 4]; 11] = [
-    [-5.8, 41.2, 9.8, 51.3],      // metropole and Corsica
-    [-61.9, 15.8, -60.9, 16.6],   // Guadeloupe
-    [-61.3, 14.3, -60.7, 14.95],  // Martinique
-    [-54.7, 2.0, -51.5, 6.0],     // Guyane
-    [55.1, -21.5, 55.95, -20.8],  // La Réunion
-    [44.9, -13.1, 45.4, -12.5],   // Mayotte
-    [-56.5, 46.7, -56.1, 47.2],   // Saint-Pierre-et-Miquelon
-    [-63.2, 17.8, -62.7, 18.2],   // Saint-Barthélemy, Saint-Martin
-    [163.5, -22.8, 168.2, -19.5], // Nouvelle-Calédonie
-    [-154.8, -28.0, -134.0, -7.8],// Polynésie française
-    [-178.3, -14.4, -176.0, -13.1],// Wallis-et-Futuna
+    [-5.8, 41.2, 9.8, 51.3],        // metropole and Corsica
+    [-61.9, 15.8, -60.9, 16.6],     // Guadeloupe
+    [-61.3, 14.3, -60.7, 14.95],    // Martinique
+    [-54.7, 2.0, -51.5, 6.0],       // Guyane
+    [55.1, -21.5, 55.95, -20.8],    // La Réunion
+    [44.9, -13.1, 45.4, -12.5],     // Mayotte
+    [-56.5, 46.7, -56.1, 47.2],     // Saint-Pierre-et-Miquelon
+    [-63.2, 17.8, -62.7, 18.2],     // Saint-Barthélemy, Saint-Martin
+    [163.5, -22.8, 168.2, -19.5],   // Nouvelle-Calédonie
+    [-154.8, -28.0, -134.0, -7.8],  // Polynésie française
+    [-178.3, -14.4, -176.0, -13.1], // Wallis-et-Futuna
 ];
 
 /// True if (lon, lat) lies in France.
@@ -233,22 +233,35 @@ pub fn load_places(
         Format::Vector => read_vector_places(spec, &path)?,
     };
     report.rows = raws.len();
-    let base_kinds: Vec<PlaceKind> = spec.kinds.iter().filter_map(|k| PlaceKind::parse(k)).collect();
+    let base_kinds: Vec<PlaceKind> = spec
+        .kinds
+        .iter()
+        .filter_map(|k| PlaceKind::parse(k))
+        .collect();
     let mut out = Vec::new();
     for (i, r) in raws.into_iter().enumerate() {
         let (mut lon, mut lat) = match (r.lon, r.lat) {
             (Some(x), Some(y)) if x.is_finite() && y.is_finite() => (x, y),
             _ => {
-                *report.invalid_records.entry("no coordinates".into()).or_default() += 1;
+                *report
+                    .invalid_records
+                    .entry("no coordinates".into())
+                    .or_default() += 1;
                 continue;
             }
         };
         if !in_france(lon, lat) {
             if in_france(lat, lon) {
                 std::mem::swap(&mut lon, &mut lat);
-                *report.invalid_records.entry("latitude and longitude swapped (fixed)".into()).or_default() += 1;
+                *report
+                    .invalid_records
+                    .entry("latitude and longitude swapped (fixed)".into())
+                    .or_default() += 1;
             } else {
-                *report.invalid_records.entry("coordinates outside France".into()).or_default() += 1;
+                *report
+                    .invalid_records
+                    .entry("coordinates outside France".into())
+                    .or_default() += 1;
                 continue;
             }
         }
@@ -263,9 +276,16 @@ pub fn load_places(
         }
         let split = |s: &str| -> Vec<String> {
             let sep = if s.contains('|') { '|' } else { ',' };
-            s.split(sep).map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
+            s.split(sep)
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect()
         };
-        let id = if r.id.is_empty() { format!("{}", i + 1) } else { r.id };
+        let id = if r.id.is_empty() {
+            format!("{}", i + 1)
+        } else {
+            r.id
+        };
         out.push(Place {
             id: format!("{}:{}", spec.key, id),
             name: r.name,
@@ -316,7 +336,10 @@ fn read_json_places(
         };
         if let Some(s) = &schema {
             for v in s.violations(obj) {
-                *report.invalid_records.entry(format!("schema: {v}")).or_default() += 1;
+                *report
+                    .invalid_records
+                    .entry(format!("schema: {v}"))
+                    .or_default() += 1;
             }
         }
         let get = |role: &str| -> String {
@@ -328,7 +351,8 @@ fn read_json_places(
         };
         let num = |role: &str| -> Option<f64> {
             let s = get(role);
-            crate::table::parse_number(&s, s.contains(',') && !s.contains('.')).filter(|x| !x.is_nan())
+            crate::table::parse_number(&s, s.contains(',') && !s.contains('.'))
+                .filter(|x| !x.is_nan())
         };
         let mut address = get("address");
         for extra in ["code_postal", "commune"] {

@@ -106,7 +106,8 @@ impl BuildReport {
                 d.repaired_geometries.len()
             );
             let list = |m: &BTreeMap<String, usize>| {
-                let mut v: Vec<String> = m.iter().take(20).map(|(c, n)| format!("{c}×{n}")).collect();
+                let mut v: Vec<String> =
+                    m.iter().take(20).map(|(c, n)| format!("{c}×{n}")).collect();
                 if m.len() > 20 {
                     v.push(format!("… {} more (see build-report.json)", m.len() - 20));
                 }
@@ -119,13 +120,21 @@ impl BuildReport {
                 let _ = writeln!(s, "    ambiguous: {}", list(&d.ambiguous));
             }
             if !d.invalid_records.is_empty() {
-                let _ = writeln!(s, "    records refused or fixed: {}", list(&d.invalid_records));
+                let _ = writeln!(
+                    s,
+                    "    records refused or fixed: {}",
+                    list(&d.invalid_records)
+                );
             }
             for n in &d.notes {
                 let _ = writeln!(s, "    note: {n}");
             }
         }
-        let merged = self.cog_changes.values().filter(|c| c.kind == "merged").count();
+        let merged = self
+            .cog_changes
+            .values()
+            .filter(|c| c.kind == "merged")
+            .count();
         let _ = writeln!(
             s,
             "\nCOG changes resolved: {} codes ({} former communes merged, {} cities split into arrondissements)",
@@ -135,10 +144,18 @@ impl BuildReport {
         );
         let _ = writeln!(s, "\nindicators (units with a value, by source):");
         for i in &self.indicators {
-            let by: Vec<String> = i.filled_by.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+            let by: Vec<String> = i
+                .filled_by
+                .iter()
+                .map(|(k, n)| format!("{k}: {n}"))
+                .collect();
             let _ = writeln!(s, "  {}: {}; missing {}", i.key, by.join(", "), i.missing);
         }
-        let _ = writeln!(s, "\nmediation places: {:?} ({} duplicates merged)", self.places, self.places_merged);
+        let _ = writeln!(
+            s,
+            "\nmediation places: {:?} ({} duplicates merged)",
+            self.places, self.places_merged
+        );
         for w in &self.warnings {
             let _ = writeln!(s, "warning: {w}");
         }

@@ -19,8 +19,8 @@ use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use flatgeobuf::{
-    ColumnType, FallibleStreamingIterator, FeatureProperties, FgbCrs, FgbReader, FgbWriter, FgbWriterOptions,
-    GeometryType,
+    ColumnType, FallibleStreamingIterator, FeatureProperties, FgbCrs, FgbReader, FgbWriter,
+    FgbWriterOptions, GeometryType,
 };
 use geo::{Geometry, MultiPolygon, Point};
 use geozero::{ColumnValue, PropertyProcessor, ToGeo};

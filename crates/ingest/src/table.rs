@@ -149,7 +149,11 @@ impl Table {
     }
 
     /// Parses delimited text already in memory; `path` names it in messages.
-    pub fn parse_csv(mut bytes: Vec<u8>, path: &Path, opts: &CsvOptions) -> Result<Table, TableError> {
+    pub fn parse_csv(
+        mut bytes: Vec<u8>,
+        path: &Path,
+        opts: &CsvOptions,
+    ) -> Result<Table, TableError> {
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }
@@ -164,7 +168,10 @@ impl Table {
         if let Err(e) = std::str::from_utf8(&bytes) {
             let line = opts.skip_lines
                 + 1
-                + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+                + bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
             return Err(TableError::Malformed {
                 path: path.to_path_buf(),
                 line,
@@ -210,7 +217,9 @@ impl Table {
             match d {
                 Data::Empty => None,
                 Data::String(s) => Some(s.clone()),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", *f as i64)),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    Some(format!("{}", *f as i64))
+                }
                 Data::Float(f) => Some(f.to_string()),
                 Data::Int(i) => Some(i.to_string()),
                 Data::Bool(b) => Some(b.to_string()),
@@ -485,8 +494,10 @@ pub fn normalize_code(raw: &str, kind: CodeKind) -> Option<String> {
         return None;
     }
     let s = format!("{s:0>width$}");
-    let corsica = matches!(kind, CodeKind::Commune | CodeKind::Iris | CodeKind::Departement)
-        && (s.starts_with("2A") || s.starts_with("2B"));
+    let corsica = matches!(
+        kind,
+        CodeKind::Commune | CodeKind::Iris | CodeKind::Departement
+    ) && (s.starts_with("2A") || s.starts_with("2B"));
     let ok = if corsica {
         s[2..].chars().all(|c| c.is_ascii_digit())
     } else {
@@ -521,7 +532,10 @@ mod tests {
             },
         )
         .expect("parse");
-        assert_eq!(t.codes("code", Some(CodeKind::Commune)).expect("codes"), ["01001", "2A004"]);
+        assert_eq!(
+            t.codes("code", Some(CodeKind::Commune)).expect("codes"),
+            ["01001", "2A004"]
+        );
         let v = t.numbers("v").expect("numbers");
         assert_eq!(v[0], 1.5);
         assert!(v[1].is_nan());
@@ -530,7 +544,9 @@ mod tests {
 
     #[test]
     fn a_malformed_row_names_its_line() {
-        let e = parse("a;b\n1;2\n3;4;5\n", CsvOptions::default()).unwrap_err().to_string();
+        let e = parse("a;b\n1;2\n3;4;5\n", CsvOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3"), "{e}");
     }
 
@@ -538,7 +554,10 @@ mod tests {
     fn a_non_numeric_value_names_line_and_column() {
         let t = parse("code;v\n01001;1\n01002;abc\n", CsvOptions::default()).expect("parse");
         let e = t.numbers("v").unwrap_err().to_string();
-        assert!(e.contains("line 3") && e.contains("'v'") && e.contains("'abc'"), "{e}");
+        assert!(
+            e.contains("line 3") && e.contains("'v'") && e.contains("'abc'"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -93,7 +93,11 @@ pub fn gdal_path(path: &Path) -> PathBuf {
 
 /// Reads the first layer of a vector file, the `fields` asked for and the geometries, in
 /// WGS84. `crs` is used when the file declares none (GeoJSON without `crs` is WGS84 by RFC 7946).
-pub fn read_vector(path: &Path, fields: &[&str], crs: Option<&str>) -> Result<VectorData, VectorError> {
+pub fn read_vector(
+    path: &Path,
+    fields: &[&str],
+    crs: Option<&str>,
+) -> Result<VectorData, VectorError> {
     let ds = GdalDataset::open(gdal_path(path)).map_err(|source| VectorError::Open {
         path: path.to_path_buf(),
         source,
@@ -146,21 +150,27 @@ pub fn read_vector(path: &Path, fields: &[&str], crs: Option<&str>) -> Result<Ve
         Some(mut src) => {
             src.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
             let is_wgs84 = src.auth_code().ok() == Some(4326)
-                || src.to_proj4().map(|p| p.contains("+proj=longlat +datum=WGS84")).unwrap_or(false);
+                || src
+                    .to_proj4()
+                    .map(|p| p.contains("+proj=longlat +datum=WGS84"))
+                    .unwrap_or(false);
             if is_wgs84 {
                 None
             } else {
-                let mut dst = SpatialRef::from_epsg(4326).map_err(|source| VectorError::BadCrs {
-                    path: path.to_path_buf(),
-                    crs: "EPSG:4326".into(),
-                    source,
-                })?;
+                let mut dst =
+                    SpatialRef::from_epsg(4326).map_err(|source| VectorError::BadCrs {
+                        path: path.to_path_buf(),
+                        crs: "EPSG:4326".into(),
+                        source,
+                    })?;
                 dst.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-                Some(CoordTransform::new(&src, &dst).map_err(|source| VectorError::BadCrs {
-                    path: path.to_path_buf(),
-                    crs: src.to_wkt().unwrap_or_default(),
-                    source,
-                })?)
+                Some(
+                    CoordTransform::new(&src, &dst).map_err(|source| VectorError::BadCrs {
+                        path: path.to_path_buf(),
+                        crs: src.to_wkt().unwrap_or_default(),
+                        source,
+                    })?,
+                )
             }
         }
     };
@@ -189,7 +199,9 @@ pub fn read_vector(path: &Path, fields: &[&str], crs: Option<&str>) -> Result<Ve
                 if !g.is_valid() {
                     g = g
                         .make_valid(&gdal::cpl::CslStringList::new())
-                        .map_err(|e| ferr(format!("invalid geometry that GDAL cannot repair: {e}")))?;
+                        .map_err(|e| {
+                            ferr(format!("invalid geometry that GDAL cannot repair: {e}"))
+                        })?;
                     repaired.push(number);
                 }
                 Some(Geometry::try_from(&g).map_err(|e| ferr(format!("geometry: {e}")))?)
@@ -213,12 +225,7 @@ pub fn polygons(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
         Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
         Geometry::MultiPolygon(m) => Some(m.clone()),
         Geometry::GeometryCollection(c) => {
-            let v: Vec<_> = c
-                .0
-                .iter()
-                .filter_map(polygons)
-                .flat_map(|m| m.0)
-                .collect();
+            let v: Vec<_> = c.0.iter().filter_map(polygons).flat_map(|m| m.0).collect();
             (!v.is_empty()).then_some(MultiPolygon(v))
         }
         _ => None,
