@@ -13,7 +13,7 @@ use super::common::{catalogue, load_territory, SelectionArgs};
 /// Output formats of `ifn score`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ScoreFormat {
-    /// `code,name,population,total,<indicator classes>`.
+    /// `code,name,population,total`, then the indicator classes.
     Csv,
     /// The selection and one object per territory (with raw values).
     Json,
@@ -36,7 +36,7 @@ pub struct ScoreCmdArgs {
     /// A territory store (from `ifn build` or `ifn demo`).
     #[arg(long, conflicts_with = "table")]
     pub store: Option<PathBuf>,
-    /// Your own CSV of base units: code,commune,epci,departement,population,<indicator keys>.
+    /// Your own CSV of base units: code,commune,epci,departement,population,then indicator keys.
     #[arg(long)]
     pub table: Option<PathBuf>,
     /// Indicator catalogue (TOML) replacing the built-in one.
