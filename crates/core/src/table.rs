@@ -138,8 +138,9 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         let rec = rec.map_err(csv_err)?;
         let line = rec.position().map_or(0, |p| p.line());
         let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        // An empty EPCI means the commune belongs to none (pseudo-EPCI ZZZZZZZZZ).
         for (i, req) in REQUIRED.iter().enumerate().take(4) {
-            if cell(i).is_empty() {
+            if i != 2 && cell(i).is_empty() {
                 return Err(table_err(line, req, "empty code".into()));
             }
         }
