@@ -35,6 +35,8 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Write the printable territorial diagnostic (needs and mediation offer) of a territory.
     Diagnostic(cmd::diagnostic::DiagnosticArgs),
+    /// Summarise a store (levels, counts, indicators, sources) and time its loading.
+    Info(cmd::info::InfoArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Diagnostic(a) => cmd::diagnostic::run(a),
+        Command::Info(a) => cmd::info::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,7 +60,6 @@ fn http_get(addr: &str, target: &str) -> (u16, Vec<u8>) {
 }
 
 #[test]
-#[ignore = "known failure: `ifn serve` exits with status 101 after SIGINT instead of 0; to fix"]
 fn serve_answers_health_tiles_and_stops_on_sigint() {
     let mut server = start();
     let (status, body) = http_get(&server.addr, "/health");

@@ -42,6 +42,29 @@ impl SelectionArgs {
     }
 }
 
+/// Options of the mediation-offer figures: who is fragile, how far is too far.
+#[derive(Debug, Clone, Args)]
+pub struct OfferArgs {
+    /// Base units whose score is at or above this are "fragile".
+    #[arg(long, default_value_t = 7.0)]
+    pub threshold: f64,
+    /// A fragile unit with no mediation place within this distance (km) is a zone blanche.
+    #[arg(long, default_value_t = 10.0)]
+    pub distance_km: f64,
+}
+
+impl OfferArgs {
+    /// The validated options.
+    pub fn options(&self) -> Result<ifn_core::offer::OfferOptions> {
+        let o = ifn_core::offer::OfferOptions {
+            threshold: self.threshold,
+            distance_km: self.distance_km,
+        };
+        o.validate().context("--threshold / --distance-km")?;
+        Ok(o)
+    }
+}
+
 /// Reads a catalogue file, or returns the built-in one.
 pub fn catalogue(path: Option<&Path>) -> Result<Catalogue> {
     match path {

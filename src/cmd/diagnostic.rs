@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ifn_core::offer::{OfferOptions, PlaceIndex};
+use ifn_core::offer::PlaceIndex;
 use ifn_core::{Engine, Level};
 use ifn_diagnostic::{build_input, render_html, today_utc, write_atomic, DiagnosticContext};
 
-use super::common::{catalogue, load_territory, SelectionArgs};
+use super::common::{catalogue, load_territory, OfferArgs, SelectionArgs};
 
 /// Arguments of `ifn diagnostic`.
 #[derive(Debug, Args)]
@@ -30,22 +30,14 @@ pub struct DiagnosticArgs {
     pub catalogue: Option<PathBuf>,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Base units whose score is at or above this are "fragile".
-    #[arg(long, default_value_t = 7.0)]
-    pub threshold: f64,
-    /// A fragile unit with no mediation place within this distance (km) is a zone blanche.
-    #[arg(long, default_value_t = 10.0)]
-    pub distance_km: f64,
+    #[command(flatten)]
+    pub offer: OfferArgs,
 }
 
 /// Runs `ifn diagnostic`.
 pub fn run(args: DiagnosticArgs) -> Result<()> {
     let level: Level = args.level.parse().context("--level")?;
-    let options = OfferOptions {
-        threshold: args.threshold,
-        distance_km: args.distance_km,
-    };
-    options.validate().context("--threshold / --distance-km")?;
+    let options = args.offer.options()?;
     let cat = catalogue(args.catalogue.as_deref())?;
     let t = load_territory(args.store.as_ref())?;
     let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use ifn_core::offer::{offer, PlaceIndex};
 use ifn_core::{Engine, Level};
 use ifn_export::{ExportFormat, ExportInput, ExportOptions};
 
-use super::common::{catalogue, load_territory, SelectionArgs};
+use super::common::{catalogue, load_territory, OfferArgs, SelectionArgs};
 
 /// Arguments of `ifn export`.
 #[derive(Debug, Args)]
@@ -38,6 +39,12 @@ pub struct ExportArgs {
     pub catalogue: Option<PathBuf>,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub offer: OfferArgs,
+    /// Leave out the mediation-offer columns (places, fragile population, distances,
+    /// zones blanches).
+    #[arg(long)]
+    pub no_offer: bool,
 }
 
 /// Runs `ifn export`.
@@ -64,8 +71,23 @@ pub fn run(args: ExportArgs) -> Result<()> {
         catalogue(args.catalogue.as_deref())?,
     );
     let selection = args.selection.selection(&engine)?;
+    let options = args.offer.options()?;
     let scores = engine.score(level, &selection)?;
-    let input = ExportInput::new(&territory, &scores, &selection, engine.catalogue());
+    let level_offer = if args.no_offer {
+        None
+    } else {
+        let index = PlaceIndex::build(
+            territory.dataset.units(),
+            &territory.geometries,
+            &territory.places,
+        );
+        let units = engine.unit_scores(&selection)?;
+        Some(offer(level, &engine, &units, &index, &options)?)
+    };
+    let mut input = ExportInput::new(&territory, &scores, &selection, engine.catalogue());
+    if let Some(o) = &level_offer {
+        input = input.with_offer(o)?;
+    }
     if format == ExportFormat::Pmtiles {
         return export_pmtiles(&input, &engine, &args.out, args.force, args.max_zoom);
     }
@@ -119,7 +141,12 @@ fn export_pmtiles(
                 if geometry.features.is_empty() {
                     continue;
                 }
-                tiles.push((z, x, y, tiler.encode(&geometry, layer, input.scores)));
+                tiles.push((
+                    z,
+                    x,
+                    y,
+                    tiler.encode(&geometry, layer, input.scores, input.offer),
+                ));
             }
         }
         tracing::debug!(tile.z = z, tiles = tiles.len(), "zoom tiled");
@@ -136,6 +163,11 @@ fn export_pmtiles(
     }
     for key in &input.scores.indicators {
         fields.insert(key.clone(), "Number".into());
+    }
+    if input.offer.is_some() {
+        for name in ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES {
+            fields.insert(name.into(), "Number".into());
+        }
     }
     let metadata = serde_json::json!({
         "name": prov.title,

@@ -6,5 +6,6 @@ pub mod demo;
 pub mod diagnostic;
 pub mod export;
 pub mod fetch;
+pub mod info;
 pub mod score;
 pub mod serve;

@@ -1,5 +1,6 @@
 //! `ifn serve`: the map, tiles and JSON API.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -58,7 +59,8 @@ pub fn run(args: ServeArgs) -> Result<()> {
         ifn_server::serve(listener, state, shutdown())
             .await
             .context("serving HTTP")?;
-        println!("ifn: stopped");
+        // The reader of stdout may be gone by now (a closed pipe): not an error of the server.
+        let _ = writeln!(std::io::stdout(), "ifn: stopped");
         Ok(())
     })
 }

@@ -45,7 +45,7 @@ pub use input::{
     build_input, ChildRow, Compared, DiagnosticContext, DiagnosticInput, IndicatorRow, MapData,
     MapShape, ZoneBlancheRow, TOP_FRAGILE, ZONES_BLANCHES_LISTED,
 };
-pub use render::render_html;
+pub use render::{read_figure, render_html};
 
 /// Writes `contents` to `path` through a temporary file in the same folder, renamed at the
 /// end: readers see the old file or the new one, never half of it.

@@ -64,6 +64,23 @@ fn fig(name: &str, value: f64, text: &str) -> String {
     )
 }
 
+/// Reads back a figure of a rendered page: `None` when the page has no `data-figure="name"`
+/// with a value, `Some(None)` when its value is blank (unknown), `Some(Some(v))` otherwise.
+/// For tests and scripts that check a page against the API.
+///
+/// ```
+/// let html = r#"<span data-figure="score" data-value="6.5">6,5</span><span data-figure="x" data-value="">–</span>"#;
+/// assert_eq!(ifn_diagnostic::read_figure(html, "score"), Some(Some(6.5)));
+/// assert_eq!(ifn_diagnostic::read_figure(html, "x"), Some(None));
+/// assert_eq!(ifn_diagnostic::read_figure(html, "nope"), None);
+/// ```
+pub fn read_figure(html: &str, name: &str) -> Option<Option<f64>> {
+    let key = format!("data-figure=\"{}\" data-value=\"", esc(name));
+    let rest = &html[html.find(&key)? + key.len()..];
+    let value = &rest[..rest.find('"')?];
+    Some(value.parse().ok())
+}
+
 fn score_text(v: f64) -> String {
     fr(display_round(v), 1)
 }
@@ -169,13 +186,20 @@ pub fn render_html(d: &DiagnosticInput) -> String {
     let _ = write!(
         h,
         "<p class=\"params\">Profil : <strong>{}</strong> · {} indicateur(s) retenu(s) · {} · \
-         publics fragiles : score ≥ <span data-figure=\"threshold\">{}</span> · \
-         distance d'accès : <span data-figure=\"distance-km\">{}</span> km</p>",
+         publics fragiles : score ≥ {} · distance d'accès : {} km</p>",
         esc(&d.profile),
         d.indicators.len(),
         reference_fr(&d.reference),
-        fr(d.options.threshold, 1),
-        fr(d.options.distance_km, 1),
+        fig(
+            "threshold",
+            d.options.threshold,
+            &fr(d.options.threshold, 1)
+        ),
+        fig(
+            "distance-km",
+            d.options.distance_km,
+            &fr(d.options.distance_km, 1)
+        ),
     );
 
     // Chiffres clés.

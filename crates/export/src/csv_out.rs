@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::error::{ExportError, ExportResult};
-use crate::input::{columns, population_i64, ExportInput};
+use crate::input::{Cell, ExportInput};
 use crate::ExportOptions;
 
 /// UTF-8 byte-order mark: without it, Excel reads UTF-8 CSV as Windows-1252.
@@ -35,27 +35,20 @@ pub(crate) fn write(
     let mut w = csv::WriterBuilder::new()
         .delimiter(if options.excel { b';' } else { b',' })
         .from_writer(out);
-    let cols = columns(input.scores);
+    let cols = input.columns();
     w.write_record(cols.iter().map(|c| c.name.as_str()))
         .map_err(ExportError::Csv)?;
-    let s = input.scores;
     let excel = options.excel;
+    let mut cells = Vec::with_capacity(cols.len());
     let mut row: Vec<String> = Vec::with_capacity(cols.len());
-    for t in 0..s.len() {
+    for t in 0..input.scores.len() {
+        input.cells(t, &mut cells);
         row.clear();
-        row.push(s.codes[t].clone());
-        row.push(s.names[t].clone());
-        row.push(
-            population_i64(s.population[t])
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-        );
-        row.push(number(s.total[t], excel));
-        row.push(s.used[t].to_string());
-        for j in 0..s.indicators.len() {
-            row.push(number(s.classes[(t, j)], excel));
-            row.push(number(s.raw[(t, j)], excel));
-        }
+        row.extend(cells.iter().map(|c| match *c {
+            Cell::Str(v) => v.to_string(),
+            Cell::Int(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+            Cell::Float(v) => number(v, excel),
+        }));
         w.write_record(&row).map_err(ExportError::Csv)?;
     }
     w.flush()?;

@@ -45,6 +45,14 @@ pub enum ExportError {
         /// The territory code.
         code: String,
     },
+    /// The offer given with the scores is of another level or other territories.
+    #[error("the mediation offer is for level '{offer_level}' but the scores are for '{level}' (or their territories differ): compute both with the same engine, level and selection")]
+    OfferMismatch {
+        /// Level of the scores.
+        level: Level,
+        /// Level of the offer.
+        offer_level: Level,
+    },
     /// FlatGeobuf encoding failed.
     #[error("FlatGeobuf: {context}: {message}")]
     Fgb {

@@ -8,7 +8,7 @@ use geozero::error::Result as GzResult;
 use geozero::{ColumnValue, GeomProcessor, GeozeroGeometry, PropertyProcessor};
 
 use crate::error::{ExportError, ExportResult};
-use crate::input::{columns, population_i64, ColumnKind, ExportInput};
+use crate::input::{Cell, ColumnKind, ExportInput};
 
 /// Feeds a borrowed multipolygon to geozero, so the contours are not cloned per feature.
 struct MultiPolygonRef<'a>(&'a MultiPolygon<f64>);
@@ -72,7 +72,7 @@ pub(crate) fn write(input: &ExportInput<'_>, out: &mut dyn Write) -> ExportResul
         },
     )
     .map_err(fgb_err("header"))?;
-    let cols = columns(input.scores);
+    let cols = input.columns();
     for c in &cols {
         let ty = match c.kind {
             ColumnKind::String => ColumnType::String,
@@ -84,29 +84,24 @@ pub(crate) fn write(input: &ExportInput<'_>, out: &mut dyn Write) -> ExportResul
         fgb.add_column(&c.name, ty, |_, col| col.nullable = nullable);
     }
     let s = input.scores;
-    let k = s.indicators.len();
+    let mut cells = Vec::with_capacity(cols.len());
     for (t, geometry) in rows.into_iter().enumerate() {
+        input.cells(t, &mut cells);
         let mut result: GzResult<()> = Ok(());
         let add = fgb.add_feature_geom(MultiPolygonRef(geometry), |w| {
             result = (|| {
-                w.property(0, &cols[0].name, &ColumnValue::String(&s.codes[t]))?;
-                w.property(1, &cols[1].name, &ColumnValue::String(&s.names[t]))?;
-                // A missing value is an absent property: FlatGeobuf's null.
-                if let Some(p) = population_i64(s.population[t]) {
-                    w.property(2, &cols[2].name, &ColumnValue::Long(p))?;
-                }
-                if !s.total[t].is_nan() {
-                    w.property(3, &cols[3].name, &ColumnValue::Double(s.total[t]))?;
-                }
-                w.property(4, &cols[4].name, &ColumnValue::Int(i32::from(s.used[t])))?;
-                for j in 0..k {
-                    let (c, r) = (s.classes[(t, j)], s.raw[(t, j)]);
-                    if !c.is_nan() {
-                        w.property(5 + 2 * j, &cols[5 + 2 * j].name, &ColumnValue::Double(c))?;
-                    }
-                    if !r.is_nan() {
-                        w.property(6 + 2 * j, &cols[6 + 2 * j].name, &ColumnValue::Double(r))?;
-                    }
+                for (i, (cell, col)) in cells.iter().zip(&cols).enumerate() {
+                    // A missing value is an absent property: FlatGeobuf's null.
+                    let v = match (*cell, col.kind) {
+                        (Cell::Str(v), _) => ColumnValue::String(v),
+                        (Cell::Int(Some(v)), ColumnKind::Int32) => {
+                            ColumnValue::Int(i32::try_from(v).unwrap_or(i32::MAX))
+                        }
+                        (Cell::Int(Some(v)), _) => ColumnValue::Long(v),
+                        (Cell::Float(v), _) if !v.is_nan() => ColumnValue::Double(v),
+                        (Cell::Int(None) | Cell::Float(_), _) => continue,
+                    };
+                    w.property(i, &col.name, &v)?;
                 }
                 Ok(())
             })();

@@ -12,7 +12,7 @@ use geo::{LineString, MultiPolygon};
 use serde_json::Value;
 
 use crate::error::{ExportError, ExportResult};
-use crate::input::{columns, population_i64, ExportInput};
+use crate::input::{Cell, ExportInput};
 use crate::ExportOptions;
 
 fn num(v: f64) -> Value {
@@ -85,8 +85,8 @@ pub(crate) fn write(
     let rows = input.rows()?;
     let prov = input.provenance();
     let scale = 10f64.powi(i32::from(options.geojson_decimals));
-    let cols = columns(input.scores);
-    let s = input.scores;
+    let cols = input.columns();
+    let mut cells = Vec::with_capacity(cols.len());
     let mut ifn = prov.json.clone();
     if let Value::Object(m) = &mut ifn {
         m.insert("title".into(), Value::String(prov.title.clone()));
@@ -113,16 +113,15 @@ pub(crate) fn write(
         buf.extend_from_slice(br#"{"type":"Feature","properties":"#);
         // Properties written one by one: a serde_json map would sort the keys, and GIS tools
         // take the column order from the first feature.
-        let mut props: Vec<Value> = Vec::with_capacity(cols.len());
-        props.push(Value::String(s.codes[t].clone()));
-        props.push(Value::String(s.names[t].clone()));
-        props.push(population_i64(s.population[t]).map_or(Value::Null, Value::from));
-        props.push(num(s.total[t]));
-        props.push(Value::from(s.used[t]));
-        for j in 0..s.indicators.len() {
-            props.push(num(s.classes[(t, j)]));
-            props.push(num(s.raw[(t, j)]));
-        }
+        input.cells(t, &mut cells);
+        let props: Vec<Value> = cells
+            .iter()
+            .map(|c| match *c {
+                Cell::Str(v) => Value::String(v.to_string()),
+                Cell::Int(v) => v.map_or(Value::Null, Value::from),
+                Cell::Float(v) => num(v),
+            })
+            .collect();
         buf.push(b'{');
         for (i, (c, v)) in cols.iter().zip(&props).enumerate() {
             if i > 0 {

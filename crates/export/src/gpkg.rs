@@ -10,7 +10,7 @@ use gdal::vector::{
 use gdal::DriverManager;
 
 use crate::error::{ExportError, ExportResult};
-use crate::input::{columns, population_i64, ColumnKind, ExportInput};
+use crate::input::{Cell, ColumnKind, ExportInput};
 
 /// Writes a new GeoPackage at `path` (which must not exist).
 pub(crate) fn write(input: &ExportInput<'_>, path: &Path) -> ExportResult<()> {
@@ -33,7 +33,7 @@ pub(crate) fn write(input: &ExportInput<'_>, path: &Path) -> ExportResult<()> {
     let identifier = format!("IDENTIFIER={}", prov.title);
     let description = format!("DESCRIPTION={}", prov.description.replace('\n', " | "));
     let options = [identifier.as_str(), description.as_str()];
-    let cols = columns(input.scores);
+    let cols = input.columns();
     {
         // One transaction for all features: SQLite commits per statement otherwise, which is
         // orders of magnitude slower.
@@ -65,22 +65,23 @@ pub(crate) fn write(input: &ExportInput<'_>, path: &Path) -> ExportResult<()> {
             .map_err(err("creating the columns".into()))?;
         let s = input.scores;
         let defn = layer.defn();
+        let mut cells = Vec::with_capacity(cols.len());
         for (t, mp) in rows.into_iter().enumerate() {
             let e = || err(format!("feature {} '{}'", t + 1, s.codes[t]));
             let mut f = GdalFeature::new(defn).map_err(e())?;
             f.set_geometry(mp.to_gdal().map_err(e())?).map_err(e())?;
-            f.set_field_string(0, &s.codes[t]).map_err(e())?;
-            f.set_field_string(1, &s.names[t]).map_err(e())?;
-            match population_i64(s.population[t]) {
-                Some(p) => f.set_field_integer64(2, p),
-                None => f.set_field_null(2),
-            }
-            .map_err(e())?;
-            set_double(&mut f, 3, s.total[t]).map_err(e())?;
-            f.set_field_integer(4, i32::from(s.used[t])).map_err(e())?;
-            for j in 0..s.indicators.len() {
-                set_double(&mut f, 5 + 2 * j, s.classes[(t, j)]).map_err(e())?;
-                set_double(&mut f, 6 + 2 * j, s.raw[(t, j)]).map_err(e())?;
+            input.cells(t, &mut cells);
+            for (i, (cell, col)) in cells.iter().zip(&cols).enumerate() {
+                match (*cell, col.kind) {
+                    (Cell::Str(v), _) => f.set_field_string(i, v),
+                    (Cell::Int(Some(v)), ColumnKind::Int32) => {
+                        f.set_field_integer(i, i32::try_from(v).unwrap_or(i32::MAX))
+                    }
+                    (Cell::Int(Some(v)), _) => f.set_field_integer64(i, v),
+                    (Cell::Int(None), _) => f.set_field_null(i),
+                    (Cell::Float(v), _) => set_double(&mut f, i, v),
+                }
+                .map_err(e())?;
             }
             f.create(&layer).map_err(e())?;
         }

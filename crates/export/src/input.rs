@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use geo::MultiPolygon;
+use ifn_core::offer::{LevelOffer, TerritoryOffer};
 use ifn_core::{Catalogue, LevelScores, Selection, Territory};
 use serde_json::{json, Value};
 
@@ -19,6 +20,21 @@ pub struct ExportInput<'a> {
     pub selection: &'a Selection,
     /// The catalogue (indicator labels, producers and vintages).
     pub catalogue: &'a Catalogue,
+    /// The mediation offer of the same level and selection, when the export carries it: its
+    /// figures ([`TerritoryOffer::FLAT_FIELD_NAMES`]) follow the score columns.
+    pub offer: Option<&'a LevelOffer>,
+}
+
+/// One value of a row, in column order; [`Cell::Float`] NaN and [`Cell::Int`] `None` are
+/// missing values (nulls).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    /// Text.
+    Str(&'a str),
+    /// Integer (an [`ColumnKind::Int64`] or [`ColumnKind::Int32`] column).
+    Int(Option<i64>),
+    /// Floating-point number, NaN when missing.
+    Float(f64),
 }
 
 /// Type of a column, mapped to each format's own types.
@@ -74,6 +90,16 @@ pub fn columns(scores: &LevelScores) -> Vec<Column> {
     out
 }
 
+/// Type of an offer column: counts are integers, the rest doubles.
+fn offer_kind(name: &str) -> ColumnKind {
+    match name {
+        "fragile_population" => ColumnKind::Int64,
+        "zones_blanches" => ColumnKind::Int32,
+        n if n.starts_with("places_") && !n.starts_with("places_per_10k") => ColumnKind::Int32,
+        _ => ColumnKind::Float64,
+    }
+}
+
 /// Population as exported: rounded to the nearest inhabitant (INSEE's IRIS populations are
 /// fractional estimates; GIS users expect an integer column).
 pub(crate) fn population_i64(p: f64) -> Option<i64> {
@@ -106,6 +132,67 @@ impl<'a> ExportInput<'a> {
             scores,
             selection,
             catalogue,
+            offer: None,
+        }
+    }
+
+    /// Adds the mediation offer figures of the same level and selection as columns.
+    ///
+    /// # Errors
+    /// [`ExportError::OfferMismatch`] when the offer is not of the scores' level or has
+    /// other territories.
+    pub fn with_offer(mut self, offer: &'a LevelOffer) -> ExportResult<ExportInput<'a>> {
+        let s = self.scores;
+        let same = offer.level == s.level
+            && offer.territories.len() == s.len()
+            && offer
+                .territories
+                .iter()
+                .zip(s.codes.iter())
+                .all(|(o, c)| o.code == *c);
+        if !same {
+            return Err(ExportError::OfferMismatch {
+                level: s.level,
+                offer_level: offer.level,
+            });
+        }
+        self.offer = Some(offer);
+        Ok(self)
+    }
+
+    /// The columns of this export: [`columns`] of the scores, then the offer figures when
+    /// there is an offer.
+    pub fn columns(&self) -> Vec<Column> {
+        let mut out = columns(self.scores);
+        if self.offer.is_some() {
+            out.extend(TerritoryOffer::FLAT_FIELD_NAMES.iter().map(|n| Column {
+                name: (*n).to_string(),
+                kind: offer_kind(n),
+            }));
+        }
+        out
+    }
+
+    /// The values of row `t` (a territory, in score order), one per [`ExportInput::columns`].
+    pub fn cells(&self, t: usize, out: &mut Vec<Cell<'a>>) {
+        let s = self.scores;
+        out.clear();
+        out.push(Cell::Str(&s.codes[t]));
+        out.push(Cell::Str(&s.names[t]));
+        out.push(Cell::Int(population_i64(s.population[t])));
+        out.push(Cell::Float(s.total[t]));
+        out.push(Cell::Int(Some(i64::from(s.used[t]))));
+        for j in 0..s.indicators.len() {
+            out.push(Cell::Float(s.classes[(t, j)]));
+            out.push(Cell::Float(s.raw[(t, j)]));
+        }
+        if let Some(o) = self.offer.and_then(|o| o.territories.get(t)) {
+            for (name, v) in o.flat_fields() {
+                out.push(match offer_kind(name) {
+                    ColumnKind::Float64 | ColumnKind::String => Cell::Float(v),
+                    ColumnKind::Int64 | ColumnKind::Int32 => Cell::Int(population_i64(v)),
+                });
+            }
         }
     }
 
@@ -214,6 +301,14 @@ impl<'a> ExportInput<'a> {
                 src.name, src.producer, src.vintage, src.licence
             ));
         }
+        if let Some(o) = self.offer {
+            d.push_str(&format!(
+                "Offre de médiation : publics fragiles = unités de base de score ≥ {} ; \
+                 zone blanche = unité fragile sans lieu de médiation à moins de {} km \
+                 (distance à vol d'oiseau depuis le centre de l'unité).\n",
+                o.options.threshold, o.options.distance_km
+            ));
+        }
         d.push_str(&format!("Licence : {}.", t.licence));
         if t.fictional {
             d.push_str("\nAttention : territoire fictif généré pour la démonstration.");
@@ -228,12 +323,24 @@ impl<'a> ExportInput<'a> {
             "indicators": indicators,
             "sources": t.sources,
             "licence": t.licence,
+            "offer": self.offer.map(|o| json!({
+                "threshold": o.options.threshold,
+                "distance_km": o.options.distance_km,
+            })),
             "columns": {
                 "population": "sum of the base units' populations, rounded to the nearest inhabitant",
                 "total": "IFN score, 1 (low) to 10 (high), full precision; null when no indicator is present",
                 "indicators_used": "number of selected indicators with a value",
                 "<key>_class": "decile class 1..10 (above base units: population-weighted mean)",
                 "<key>_raw": "raw indicator value (above base units: population-weighted mean)",
+                "places_<kind>": "mediation places located in the territory (all, france_services, conseiller_numerique, aidants_connect, bibliotheque)",
+                "places_per_10k_<kind>": "places per 10,000 inhabitants",
+                "fragile_population": "inhabitants of base units whose score is at or above the threshold",
+                "places_per_10k_fragile": "all places per 10,000 fragile inhabitants",
+                "mean_distance_km": "population-weighted mean distance from the base units' centres to the nearest place (haversine, km)",
+                "fragile_mean_distance_km": "the same over the fragile base units",
+                "fragile_share_beyond": "share (0-1) of the fragile population farther than the distance from any place",
+                "zones_blanches": "fragile base units with no place within the distance",
             },
         });
         Provenance {

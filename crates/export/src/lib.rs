@@ -52,7 +52,7 @@ use std::str::FromStr;
 
 pub use atomic::write_atomic;
 pub use error::{ExportError, ExportResult};
-pub use input::{columns, Column, ColumnKind, ExportInput, Provenance};
+pub use input::{columns, Cell, Column, ColumnKind, ExportInput, Provenance};
 
 /// A file format ifn exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

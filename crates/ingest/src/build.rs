@@ -156,20 +156,35 @@ pub struct BuildOutput {
     pub provenance: Vec<ProvenanceRow>,
 }
 
+/// The build's steps on standard error: `[k/N]`, elapsed time, and a bar for the steps
+/// whose length is known (files, indicators), a spinner for the others.
 struct Steps {
     show: bool,
+    total: usize,
+    current: std::cell::Cell<usize>,
 }
 
+/// Number of steps of [`build`] shown as progress bars.
+const BUILD_STEPS: usize = 4;
+
 impl Steps {
-    fn start(&self, msg: &str) -> ProgressBar {
-        let pb = if self.show {
-            ProgressBar::new_spinner()
-        } else {
-            ProgressBar::hidden()
+    fn start(&self, msg: &str, len: Option<usize>) -> ProgressBar {
+        let k = self.current.get() + 1;
+        self.current.set(k);
+        let pb = match (self.show, len) {
+            (false, _) => ProgressBar::hidden(),
+            (true, Some(n)) => ProgressBar::new(n as u64),
+            (true, None) => ProgressBar::new_spinner(),
         };
-        if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}") {
-            pb.set_style(style);
+        let template = if len.is_some() {
+            "{prefix} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}"
+        } else {
+            "{prefix} [{elapsed_precise}] {spinner} {msg}"
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            pb.set_style(style.progress_chars("=> "));
         }
+        pb.set_prefix(format!("[{k}/{}]", self.total));
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb.set_message(msg.to_string());
         pb
@@ -236,6 +251,8 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     gdal::config::set_error_handler(|class, _, msg| tracing::debug!(gdal.class = ?class, "{msg}"));
     let steps = Steps {
         show: opts.progress,
+        total: BUILD_STEPS,
+        current: std::cell::Cell::new(0),
     };
     let mut report = BuildReport {
         manifest: manifest.origin.display().to_string(),
@@ -247,7 +264,7 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     }
 
     // ---- hierarchy
-    let pb = steps.start("hierarchy: COG communes, EPCI, names, IRIS contours");
+    let pb = steps.start("hierarchy: COG communes, EPCI, names, IRIS contours", None);
     let h = &manifest.hierarchy;
     let admin_err = |key: &str| {
         let key = key.to_string();
@@ -346,12 +363,11 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     pb.finish_with_message(format!("hierarchy: {} base units", geo.units.len()));
 
     // ---- contours
-    let pb = steps.start("contours: communes, EPCI, départements, régions");
+    let pb = steps.start("contours: communes, EPCI, départements, régions", None);
     let geometries = build_geometries(manifest, opts, &geo, &mut report)?;
     pb.finish_with_message("contours done");
 
     // ---- places
-    let pb = steps.start("mediation places");
     let mut places_by_dataset: HashMap<String, Vec<Place>> = HashMap::new();
     let mut place_keys: Vec<String> = manifest.places.clone();
     for ind in &manifest.indicators {
@@ -363,7 +379,9 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
             }
         }
     }
+    let pb = steps.start("mediation places", Some(place_keys.len()));
     for k in &place_keys {
+        pb.set_message(format!("mediation places: {k}"));
         let (spec, _) = file(manifest, opts, k)?;
         let r = report.dataset(k);
         let places = load_places(&spec, &opts.sources, r).map_err(|source| BuildError::Places {
@@ -371,6 +389,7 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
             source,
         })?;
         places_by_dataset.insert(k.clone(), places);
+        pb.inc(1);
     }
     let all: Vec<Place> = manifest
         .places
@@ -387,7 +406,7 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
     pb.finish_with_message(format!("mediation places: {}", places.len()));
 
     // ---- indicators
-    let pb = steps.start("indicators");
+    let pb = steps.start("indicators", Some(manifest.indicators.len()));
     let n = geo.units.len();
     let mut values = Array2::from_elem((n, manifest.indicators.len()), f64::NAN);
     let mut provenance = Vec::new();
@@ -446,6 +465,7 @@ pub fn build(manifest: &Manifest, opts: &BuildOptions) -> Result<BuildOutput, Bu
             filled_by,
             missing,
         });
+        pb.inc(1);
     }
     pb.finish_with_message("indicators done");
 

@@ -62,6 +62,16 @@ impl From<CoreError> for ApiError {
     }
 }
 
+/// The HTTP error of an offer computation: bad options are the client's, the rest the server's.
+pub(crate) fn offer_error(e: ifn_core::offer::OfferError) -> ApiError {
+    use ifn_core::offer::OfferError;
+    match e {
+        OfferError::BadOption { .. } => ApiError::bad_request(e.to_string()),
+        OfferError::Core(c) => ApiError::from(c),
+        other => ApiError::internal("computing the mediation offer", &other),
+    }
+}
+
 impl From<TilesError> for ApiError {
     fn from(e: TilesError) -> ApiError {
         match e {

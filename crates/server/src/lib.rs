@@ -74,6 +74,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/scores/{level}", get(routes::api::scores))
         .route("/api/compare", get(routes::api::compare))
         .route("/api/places", get(routes::api::places))
+        .route("/api/places/facets", get(routes::api::place_facets))
+        .route("/api/export/{file}", get(routes::export::export))
+        .route(
+            "/diagnostic/{level}/{code}",
+            get(routes::export::diagnostic),
+        )
         .route("/api/openapi.json", get(openapi))
         .route("/tiles/{file}", get(routes::tiles::tilejson))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))

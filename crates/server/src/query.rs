@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use ifn_core::offer::{OfferOptions, PlaceFilter};
 use ifn_core::{parse_weights, Engine, Reference, Selection};
 use serde::de::DeserializeOwned;
 
@@ -65,10 +66,50 @@ impl Params {
         )
     }
 
-    /// The selection parameters as a query string, to pass on (TileJSON `tiles` URLs).
+    /// The offer options `threshold` (default 7) and `distance_km` (default 10), validated.
+    pub fn offer_options(&self) -> Result<OfferOptions, ApiError> {
+        let d = OfferOptions::default();
+        let read = |key: &str, default: f64| -> Result<f64, ApiError> {
+            match self.get(key) {
+                None => Ok(default),
+                Some(t) => t
+                    .parse::<f64>()
+                    .map_err(|_| ApiError::bad_request(format!("{key} '{t}': expected a number"))),
+            }
+        };
+        let o = OfferOptions {
+            threshold: read("threshold", d.threshold)?,
+            distance_km: read("distance_km", d.distance_km)?,
+        };
+        o.validate()
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        Ok(o)
+    }
+
+    /// The places filter (`kinds`, `services`, `publics`, `|`-separated), `None` when no
+    /// filter is given.
+    pub fn place_filter(&self) -> Result<Option<PlaceFilter>, ApiError> {
+        let f = PlaceFilter::parse(
+            self.get("kinds").unwrap_or(""),
+            self.get("services").unwrap_or(""),
+            self.get("publics").unwrap_or(""),
+        )
+        .map_err(ApiError::bad_request)?;
+        Ok((f != PlaceFilter::default()).then_some(f))
+    }
+
+    /// The selection and offer parameters as a query string, to pass on (TileJSON `tiles`
+    /// URLs).
     pub fn selection_query(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for k in ["profile", "indicators", "weights", "reference"] {
+        for k in [
+            "profile",
+            "indicators",
+            "weights",
+            "reference",
+            "threshold",
+            "distance_km",
+        ] {
             if let Some(v) = self.get(k) {
                 s.append_pair(k, v);
             }
@@ -87,6 +128,20 @@ pub fn selection_key(s: &Selection) -> String {
         weights.join(","),
         s.reference
     )
+}
+
+/// A canonical key of a places filter (empty without a filter).
+pub fn filter_key(f: Option<&PlaceFilter>) -> String {
+    f.map(|f| {
+        let kinds: Vec<&str> = f.kinds.iter().map(|k| k.as_str()).collect();
+        format!(
+            "{}|{}|{}",
+            kinds.join(","),
+            f.services.join(","),
+            f.publics.join(",")
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// `Path` whose rejection is a JSON 400 instead of axum's plain text.

@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use ifn_core::{Catalogue, Engine, Level, LevelScores, Place, Selection, Territory, TerritoryMeta};
+use ifn_core::offer::{offer, LevelOffer, OfferOptions, PlaceIndex};
+use ifn_core::{Catalogue, Engine, Level, LevelScores, Selection, Territory, TerritoryMeta};
 use ifn_tiles::{LevelTiler, PlacesTiler, SizedCache, TileId, TileOptions};
 
 use crate::error::ApiResult;
@@ -14,6 +15,11 @@ use crate::search::Entry;
 const SCORE_CACHE_BYTES: usize = 256 << 20;
 /// Memory budget of the cache of encoded tiles per (level, tile, selection).
 const TILE_CACHE_BYTES: usize = 128 << 20;
+/// Memory budget of the cache of offer figures per (level, selection, options).
+const OFFER_CACHE_BYTES: usize = 128 << 20;
+/// Memory budget of the cache of exported files (so that range requests of one client
+/// streaming a FlatGeobuf do not rebuild the file each time).
+const EXPORT_CACHE_BYTES: usize = 512 << 20;
 
 /// Levels in display order, coarse → fine.
 pub const LEVELS_COARSE_TO_FINE: [Level; 5] = [
@@ -39,9 +45,11 @@ pub struct EncodedTile {
 pub type TileKey = (&'static str, TileId, String);
 
 pub(crate) struct Inner {
-    pub meta: TerritoryMeta,
+    /// The store as loaded: contours and provenance for exports and diagnostics, places.
+    pub territory: Territory,
     pub engine: Engine,
-    pub places: Vec<Place>,
+    /// Places located in base units, distances from each unit to the nearest place.
+    pub index: PlaceIndex,
     pub tilers: BTreeMap<Level, LevelTiler>,
     pub places_tiler: PlacesTiler,
     /// Row of each code in `LevelScores` per level (stable across selections).
@@ -51,6 +59,8 @@ pub(crate) struct Inner {
     pub search: Vec<Entry>,
     pub scores: SizedCache<(Level, String), Arc<LevelScores>>,
     pub tiles: SizedCache<TileKey, Arc<EncodedTile>>,
+    pub offers: SizedCache<(Level, String), Arc<LevelOffer>>,
+    pub exports: SizedCache<String, Arc<crate::routes::export::ExportedFile>>,
 }
 
 /// The state shared by every handler (cheap to clone).
@@ -79,13 +89,19 @@ impl AppState {
     /// Builds the engine, projects the contours of every level and the search index. CPU work
     /// proportional to the store; call it before serving, not per request.
     pub fn new(territory: Territory, catalogue: Catalogue) -> AppState {
-        let Territory {
-            meta,
-            dataset,
-            geometries,
-            places,
-        } = territory;
-        let engine = Engine::new(dataset, catalogue);
+        let engine = Engine::new(territory.dataset.clone(), catalogue);
+        let geometries = &territory.geometries;
+        let index = PlaceIndex::build(
+            territory.dataset.units(),
+            &territory.geometries,
+            &territory.places,
+        );
+        if !index.unassigned().is_empty() {
+            tracing::warn!(
+                places.unassigned = index.unassigned().len(),
+                "some mediation places lie in no territory of the store: they count in no territory's offer"
+            );
+        }
         let mut rows = HashMap::new();
         let mut tilers = BTreeMap::new();
         let mut bboxes: HashMap<Level, HashMap<String, [f64; 4]>> = HashMap::new();
@@ -116,12 +132,12 @@ impl AppState {
             }
         }
         let search = build_search(&engine, &bboxes);
-        let places_tiler = PlacesTiler::new(&places);
+        let places_tiler = PlacesTiler::new(&territory.places);
         AppState {
             inner: Arc::new(Inner {
-                meta,
+                territory,
                 engine,
-                places,
+                index,
                 tilers,
                 places_tiler,
                 rows,
@@ -129,6 +145,8 @@ impl AppState {
                 search,
                 scores: SizedCache::new(SCORE_CACHE_BYTES),
                 tiles: SizedCache::new(TILE_CACHE_BYTES),
+                offers: SizedCache::new(OFFER_CACHE_BYTES),
+                exports: SizedCache::new(EXPORT_CACHE_BYTES),
             }),
         }
     }
@@ -140,7 +158,51 @@ impl AppState {
 
     /// Description of the store.
     pub fn meta(&self) -> &TerritoryMeta {
-        &self.inner.meta
+        &self.inner.territory.meta
+    }
+
+    /// The store: contours, places and provenance.
+    pub fn territory(&self) -> &Territory {
+        &self.inner.territory
+    }
+
+    /// The place index (places located in base units, nearest-place distances).
+    pub fn place_index(&self) -> &PlaceIndex {
+        &self.inner.index
+    }
+
+    /// Mediation offer figures of a level for a selection and options, from the cache when
+    /// computed before. CPU-bound: call it from `spawn_blocking`.
+    pub fn offer(
+        &self,
+        level: Level,
+        selection: &Selection,
+        options: &OfferOptions,
+    ) -> ApiResult<Arc<LevelOffer>> {
+        let key = (level, offer_key(selection, options));
+        if let Some(o) = self.inner.offers.get(&key) {
+            return Ok(o);
+        }
+        let units = self.inner.engine.unit_scores(selection)?;
+        let o = offer(
+            level,
+            &self.inner.engine,
+            &units,
+            &self.inner.index,
+            options,
+        )
+        .map_err(crate::error::offer_error)?;
+        let size = o
+            .territories
+            .iter()
+            .map(|t| {
+                320 + t.code.len() + t.zones_blanches.iter().map(|z| z.len() + 32).sum::<usize>()
+            })
+            .sum::<usize>()
+            + 256;
+        let o = Arc::new(o);
+        self.inner.offers.insert(key, Arc::clone(&o), size);
+        Ok(o)
     }
 
     /// Levels that have contours (tiles can be served), coarse → fine.
@@ -173,6 +235,16 @@ impl AppState {
     pub fn bbox(&self, level: Level, code: &str) -> Option<[f64; 4]> {
         self.inner.bboxes.get(&level)?.get(code).copied()
     }
+}
+
+/// Cache key of an offer: the selection and the two options.
+pub fn offer_key(selection: &Selection, options: &OfferOptions) -> String {
+    format!(
+        "{}|{}|{}",
+        selection_key(selection),
+        options.threshold,
+        options.distance_km
+    )
 }
 
 fn build_search(engine: &Engine, bboxes: &HashMap<Level, HashMap<String, [f64; 4]>>) -> Vec<Entry> {

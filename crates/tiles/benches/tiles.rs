@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
                 let tiler = LevelTiler::new(&t.geometries[&level], &codes, TileOptions::default());
                 tiles
                     .iter()
-                    .map(|&id| tiler.tile(id, name, &scores).len())
+                    .map(|&id| tiler.tile(id, name, &scores, None).len())
                     .sum::<usize>()
             })
         });
@@ -42,7 +42,11 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     tiles
                         .iter()
-                        .map(|&id| gzip(&tiler.tile(id, name, &scores)).expect("gzip").len())
+                        .map(|&id| {
+                            gzip(&tiler.tile(id, name, &scores, None))
+                                .expect("gzip")
+                                .len()
+                        })
                         .sum::<usize>()
                 })
             },
@@ -51,7 +55,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("{name}_z0_cold"), |b| {
             b.iter(|| {
                 LevelTiler::new(&t.geometries[&level], &codes, TileOptions::default())
-                    .tile(z0, name, &scores)
+                    .tile(z0, name, &scores, None)
                     .len()
             })
         });

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ifn_core::offer::{LevelOffer, PlaceFilter};
 use ifn_core::{Feature, LevelScores, Place};
 use tracing::debug;
 
@@ -89,7 +90,7 @@ impl TileGeometry {
 /// let tiler = LevelTiler::new(&t.geometries[&Level::Departement], &codes, TileOptions::default());
 /// let sel = Selection::builder("tout-age").build(&engine).unwrap();
 /// let scores = engine.score(Level::Departement, &sel).unwrap();
-/// let tile = tiler.tile(TileId::new(0, 0, 0).unwrap(), "departement", &scores);
+/// let tile = tiler.tile(TileId::new(0, 0, 0).unwrap(), "departement", &scores, None);
 /// assert!(!tile.is_empty());
 /// ```
 pub struct LevelTiler {
@@ -259,16 +260,30 @@ impl LevelTiler {
 
     /// Encodes a tile (uncompressed MVT, one layer named `layer`) with the scores attached:
     /// id = score row, properties `code`, `name`, `population`, `score` (absent when
-    /// missing) and one class per selected indicator (absent when missing). An empty tile
-    /// gives an empty buffer.
-    pub fn tile(&self, tile: TileId, layer: &str, scores: &LevelScores) -> Vec<u8> {
+    /// missing) and one class per selected indicator (absent when missing); with an offer of
+    /// the same level and selection, also its figures
+    /// ([`ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES`], absent when unknown). An
+    /// empty tile gives an empty buffer.
+    pub fn tile(
+        &self,
+        tile: TileId,
+        layer: &str,
+        scores: &LevelScores,
+        offer: Option<&LevelOffer>,
+    ) -> Vec<u8> {
         let geometry = self.geometry(tile);
-        self.encode(&geometry, layer, scores)
+        self.encode(&geometry, layer, scores, offer)
     }
 
     /// Encodes already clipped geometry with the scores of a selection attached (see
     /// [`LevelTiler::tile`]). This is the per-request part: no clipping happens here.
-    pub fn encode(&self, geometry: &TileGeometry, layer: &str, scores: &LevelScores) -> Vec<u8> {
+    pub fn encode(
+        &self,
+        geometry: &TileGeometry,
+        layer: &str,
+        scores: &LevelScores,
+        offer: Option<&LevelOffer>,
+    ) -> Vec<u8> {
         if geometry.features.is_empty() {
             return Vec::new();
         }
@@ -292,6 +307,17 @@ impl LevelTiler {
                         let c = scores.classes[(r, k)];
                         if !c.is_nan() {
                             props.push((key.as_str(), Value::Double(c)));
+                        }
+                    }
+                    // Rows of an offer follow the rows of the scores (Engine::codes order).
+                    if let Some(t) = offer
+                        .and_then(|o| o.territories.get(r))
+                        .filter(|t| t.code == f.code)
+                    {
+                        for (name, v) in t.flat_fields() {
+                            if !v.is_nan() {
+                                props.push((name, number(v)));
+                            }
                         }
                     }
                 }
@@ -337,8 +363,9 @@ impl PlacesTiler {
     }
 
     /// Encodes the places inside a tile as layer `places`: id = index, properties `id`,
-    /// `name`, `kinds`, `services`, `publics` (`|`-separated), `address`, `commune`.
-    pub fn tile(&self, tile: TileId) -> Vec<u8> {
+    /// `name`, `kinds`, `services`, `publics` (`|`-separated), `address`, `commune`. With a
+    /// filter, only the places it accepts.
+    pub fn tile(&self, tile: TileId, filter: Option<&PlaceFilter>) -> Vec<u8> {
         let extent = f64::from(EXTENT);
         let scale = extent * f64::from(tile.side());
         let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
@@ -346,6 +373,9 @@ impl PlacesTiler {
         for (i, (p, &(wx, wy))) in self.places.iter().zip(&self.world).enumerate() {
             let (x, y) = (wx * scale - ox, wy * scale - oy);
             if !(0.0..extent).contains(&x) || !(0.0..extent).contains(&y) {
+                continue;
+            }
+            if filter.is_some_and(|f| !f.matches(p)) {
                 continue;
             }
             let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();

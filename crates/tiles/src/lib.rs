@@ -18,7 +18,7 @@
 //! let tiler = LevelTiler::new(&territory.geometries[&Level::Commune], &codes, TileOptions::default());
 //! let selection = Selection::builder("senior").build(&engine).unwrap();
 //! let scores = engine.score(Level::Commune, &selection).unwrap();
-//! let bytes = tiler.tile(TileId::new(5, 15, 11).unwrap(), "commune", &scores);
+//! let bytes = tiler.tile(TileId::new(5, 15, 11).unwrap(), "commune", &scores, None);
 //! let tile = decode_tile(&bytes).unwrap();
 //! assert!(tile.layer("commune").is_some_and(|l| !l.features.is_empty()));
 //! ```

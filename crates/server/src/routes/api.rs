@@ -6,7 +6,8 @@ use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ifn_core::{report, Level, LevelScores, Selection};
+use ifn_core::offer::{LevelOffer, OfferOptions};
+use ifn_core::{report, Level, LevelScores, PlaceKind, Selection};
 use serde_json::{json, Map, Value};
 
 use crate::error::{ApiError, ApiResult};
@@ -157,6 +158,7 @@ fn detail(
     sel: &Selection,
     scores: &LevelScores,
     full: &LevelScores,
+    offer: &LevelOffer,
 ) -> ApiResult<Value> {
     let engine = state.engine();
     let row = state.row(level, code).ok_or_else(|| {
@@ -227,7 +229,23 @@ fn detail(
             "profile": sel.profile, "indicators": sel.indicators, "weights": weights, "reference": sel.reference,
         },
         "indicators": indicators,
+        "offer": offer_json(offer, code),
     }))
+}
+
+/// The offer figures of one territory with the options used (numbers that cannot be computed
+/// are `null`).
+fn offer_json(offer: &LevelOffer, code: &str) -> Value {
+    match offer.get(code).map(serde_json::to_value) {
+        Some(Ok(Value::Object(mut m))) => {
+            m.insert(
+                "options".into(),
+                json!({"threshold": offer.options.threshold, "distance_km": offer.options.distance_km}),
+            );
+            Value::Object(m)
+        }
+        _ => Value::Null,
+    }
 }
 
 fn details(
@@ -235,12 +253,14 @@ fn details(
     level: Level,
     codes: &[String],
     sel: &Selection,
+    options: &OfferOptions,
 ) -> ApiResult<Vec<Value>> {
     let scores = state.scores(level, sel)?;
     let full = state.scores(level, &full_selection(state, sel)?)?;
+    let offer = state.offer(level, sel, options)?;
     codes
         .iter()
-        .map(|c| detail(state, level, c, sel, &scores, &full))
+        .map(|c| detail(state, level, c, sel, &scores, &full, &offer))
         .collect()
 }
 
@@ -253,8 +273,10 @@ pub async fn territory(
     let params = Params::parse(raw.as_deref())?;
     let level = parse_level(&state, &level)?;
     let sel = params.selection(state.engine())?;
+    let options = params.offer_options()?;
     let mut out =
-        tokio::task::spawn_blocking(move || details(&state, level, &[code], &sel)).await??;
+        tokio::task::spawn_blocking(move || details(&state, level, &[code], &sel, &options))
+            .await??;
     Ok(Json(out.pop().unwrap_or(Value::Null)))
 }
 
@@ -286,8 +308,10 @@ pub async fn compare(
         )));
     }
     let sel = params.selection(state.engine())?;
+    let options = params.offer_options()?;
     let territories =
-        tokio::task::spawn_blocking(move || details(&state, level, &codes, &sel)).await??;
+        tokio::task::spawn_blocking(move || details(&state, level, &codes, &sel, &options))
+            .await??;
     Ok(Json(json!({ "territories": territories })))
 }
 
@@ -341,7 +365,7 @@ pub async fn scores(
         .into_response())
 }
 
-/// `GET /api/places?bbox=w,s,e,n` → GeoJSON FeatureCollection.
+/// `GET /api/places?bbox=w,s,e,n&kinds=&services=&publics=` → GeoJSON FeatureCollection.
 pub async fn places(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -363,11 +387,13 @@ pub async fn places(
             Some([v[0], v[1], v[2], v[3]])
         }
     };
+    let filter = params.place_filter()?;
     let features: Vec<Value> = state
-        .inner
+        .territory()
         .places
         .iter()
         .filter(|p| bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3]))
+        .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
         .map(|p| {
             json!({
                 "type": "Feature",
@@ -382,4 +408,42 @@ pub async fn places(
     Ok(Json(
         json!({"type": "FeatureCollection", "features": features}),
     ))
+}
+
+/// `GET /api/places/facets` → the kinds, services and publics of the places with their counts,
+/// most frequent first (to build the places filters).
+pub async fn place_facets(State(state): State<AppState>) -> Json<Value> {
+    use std::collections::HashMap;
+    let places = &state.territory().places;
+    let mut services: HashMap<&str, usize> = HashMap::new();
+    let mut publics: HashMap<&str, usize> = HashMap::new();
+    for p in places {
+        for s in &p.services {
+            *services.entry(s.trim()).or_default() += 1;
+        }
+        for s in &p.publics {
+            *publics.entry(s.trim()).or_default() += 1;
+        }
+    }
+    let sorted = |m: HashMap<&str, usize>| -> Vec<Value> {
+        let mut v: Vec<(&str, usize)> = m.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.into_iter()
+            .map(|(value, count)| json!({"value": value, "count": count}))
+            .collect()
+    };
+    let mut kinds: Vec<Value> = PlaceKind::ALL
+        .iter()
+        .map(|k| {
+            let count = places.iter().filter(|p| p.kinds.contains(k)).count();
+            json!({"key": k.as_str(), "label": k.label_fr(), "count": count})
+        })
+        .collect();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k["count"].as_u64().unwrap_or(0)));
+    Json(json!({
+        "total": places.len(),
+        "kinds": kinds,
+        "services": sorted(services),
+        "publics": sorted(publics),
+    }))
 }

@@ -1,4 +1,5 @@
 //! Handlers, grouped by family.
 
 pub mod api;
+pub mod export;
 pub mod tiles;

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 use tracing::debug;
 
 use crate::error::{ApiError, ApiResult};
-use crate::query::{fnv1a, selection_key, ApiPath, Params};
-use crate::state::{AppState, EncodedTile};
+use crate::query::{filter_key, fnv1a, ApiPath, Params};
+use crate::state::{offer_key, AppState, EncodedTile};
 
 /// MVT media type.
 pub const MVT_CONTENT_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -96,14 +96,22 @@ pub async fn tile(
         ))
     })?;
     let id = TileId::new(z, parse_coord("x", &x)?, parse_coord("y", y)?)?;
-    let selection = match layer {
-        Layer::Level(_) => Some(params.selection(state.engine())?),
-        Layer::Places => None,
+    // What the tile depends on besides its position: the selection and offer options for a
+    // level, the filter for the places.
+    let (selection, filter) = match layer {
+        Layer::Level(_) => (
+            Some((params.selection(state.engine())?, params.offer_options()?)),
+            None,
+        ),
+        Layer::Places => (None, params.place_filter()?),
     };
     let key = (
         layer.name(),
         id,
-        selection.as_ref().map(selection_key).unwrap_or_default(),
+        match &selection {
+            Some((sel, opts)) => offer_key(sel, opts),
+            None => filter_key(filter.as_ref()),
+        },
     );
     let encoded = match state.inner.tiles.get(&key) {
         Some(t) => t,
@@ -112,14 +120,15 @@ pub async fn tile(
             let key2 = key.clone();
             tokio::task::spawn_blocking(move || -> ApiResult<Arc<EncodedTile>> {
                 let raw = match (layer, &selection) {
-                    (Layer::Level(level), Some(sel)) => {
+                    (Layer::Level(level), Some((sel, opts))) => {
                         let scores = st.scores(level, sel)?;
+                        let offer = st.offer(level, sel, opts)?;
                         let tiler = st.inner.tilers.get(&level).ok_or_else(|| {
                             ApiError::not_found(format!("no contours for level {level}"))
                         })?;
-                        tiler.tile(id, level.as_str(), &scores)
+                        tiler.tile(id, level.as_str(), &scores, Some(&offer))
                     }
-                    _ => st.inner.places_tiler.tile(id),
+                    _ => st.inner.places_tiler.tile(id, filter.as_ref()),
                 };
                 let gz = gzip(&raw)?;
                 let etag = format!("\"{:016x}\"", fnv1a(&raw));
@@ -259,6 +268,7 @@ pub async fn tilejson(
             f.insert("name".into(), json!("String: name"));
             f.insert("population".into(), json!("Number: population"));
             f.insert("score".into(), json!("Number: IFN total score, 1 (low) to 10 (high) fragility; absent when no indicator has data"));
+            params.offer_options()?;
             for k in &sel.indicators {
                 let label = state
                     .engine()
@@ -271,6 +281,15 @@ pub async fn tilejson(
                     json!(format!("Number: class 1–10 of « {label} »")),
                 );
             }
+            for name in ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES {
+                f.insert(
+                    name.into(),
+                    json!(format!(
+                        "Number: mediation offer, {}",
+                        name.replace('_', " ")
+                    )),
+                );
+            }
             Value::Object(f)
         }
         Layer::Places => json!({
@@ -279,7 +298,20 @@ pub async fn tilejson(
         }),
     };
     let query = params.selection_query();
-    let suffix = if query.is_empty() || layer == Layer::Places {
+    let query = match layer {
+        Layer::Places => {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for k in ["kinds", "services", "publics"] {
+                if let Some(v) = params.get(k) {
+                    q.append_pair(k, v);
+                }
+            }
+            params.place_filter()?;
+            q.finish()
+        }
+        Layer::Level(_) => query,
+    };
+    let suffix = if query.is_empty() {
         String::new()
     } else {
         format!("?{query}")
