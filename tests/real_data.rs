@@ -31,7 +31,9 @@ fn store() -> Option<&'static PathBuf> {
             let tmp = tempfile::tempdir().expect("tempdir");
             let out = tmp.path().join("france");
             let st = Command::new(env!("CARGO_BIN_EXE_ifn"))
-                .args(["build", "--sources"])
+                // --strict: every unmatched or ambiguous code of the France manifest is either
+                // resolved or declared (with its reason) in the manifest.
+                .args(["build", "--strict", "--sources"])
                 .arg(&data)
                 .arg("--out")
                 .arg(&out)
@@ -135,4 +137,15 @@ fn the_store_carries_its_build_report_and_provenance() {
     assert!(report["datasets"]["arcep_debit_communes_2019"]["matched"].as_u64() > Some(30_000));
     assert!(dir.join("build-report.txt").is_file());
     assert!(dir.join("provenance.parquet").is_file());
+    // The SIG Ville rows of quartiers spanning communes are declared, not unmatched.
+    let sig = &report["datasets"]["anct_sig_ville_demo_2020_com"];
+    assert_eq!(sig["unmatched"].as_object().map(|m| m.len()), Some(0));
+    assert!(
+        sig["notes"]
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with("134 rows ignored"))),
+        "{sig}"
+    );
 }

@@ -591,9 +591,15 @@ fn table_values(
             cols.push(t.numbers(d).map_err(terr)?);
         }
     }
-    // Group rows by code, merging duplicates cell by cell.
+    // Group rows by code, merging duplicates cell by cell; rows the manifest declares not to
+    // be territories are counted apart.
     let mut rows: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut ignored: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, c) in codes.iter().enumerate() {
+        if let Some(rule) = spec.ignore.iter().find(|r| r.matches(c)) {
+            *ignored.entry(rule.reason.as_str()).or_default() += 1;
+            continue;
+        }
         rows.entry(c.as_str()).or_default().push(i);
     }
     let mut ambiguous = BTreeMap::new();
@@ -734,6 +740,10 @@ fn table_values(
         r.outside = outside;
         r.ambiguous = ambiguous;
         r.duplicates_merged = merged;
+        for (reason, n) in &ignored {
+            r.notes
+                .push(format!("{n} rows ignored as declared in the manifest: {reason}"));
+        }
         if not_split > 0 {
             r.notes.push(format!(
                 "{not_split} IRIS rows belong to communes kept whole (no IRIS contours): their commune takes the next source's value"

@@ -218,6 +218,37 @@ pub struct DatasetSpec {
     pub kinds: Vec<String>,
     /// Place datasets: JSON Table Schema the records are validated against.
     pub schema: Option<String>,
+    /// Table rows known not to be territories of the store (composite codes, retired codes),
+    /// with the reason: they are counted as *ignored* in the build report instead of
+    /// *unmatched*, so that `--strict` only fails on the unexpected.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreRule>,
+}
+
+/// Rows of a table to leave out on purpose: exact codes and/or codes matching a pattern.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreRule {
+    /// Codes (after leading zeros are restored) to ignore.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// A regular expression: codes matching it are ignored.
+    pub pattern: Option<String>,
+    /// Why these rows are not territories (written into the build report).
+    pub reason: String,
+}
+
+impl IgnoreRule {
+    /// Whether a code falls under the rule (`pattern` must have been checked by
+    /// [`Manifest::parse`]; an invalid one matches nothing).
+    pub fn matches(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| c == code)
+            || self
+                .pattern
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok())
+                .is_some_and(|re| re.is_match(code))
+    }
 }
 
 fn yes() -> bool {
@@ -328,6 +359,22 @@ impl Manifest {
                 if s.len() != 64 || !s.chars().all(|c| c.is_ascii_hexdigit()) {
                     return Err(self.invalid(format!(
                         "dataset '{}': sha256 must be 64 hexadecimal characters",
+                        d.key
+                    )));
+                }
+            }
+            for rule in &d.ignore {
+                if let Some(p) = &rule.pattern {
+                    if let Err(e) = regex::Regex::new(p) {
+                        return Err(self.invalid(format!(
+                            "dataset '{}': ignore pattern '{p}' is not a valid regular expression: {e}",
+                            d.key
+                        )));
+                    }
+                }
+                if rule.codes.is_empty() && rule.pattern.is_none() {
+                    return Err(self.invalid(format!(
+                        "dataset '{}': an [[datasets.ignore]] rule needs `codes` or `pattern`",
                         d.key
                     )));
                 }
