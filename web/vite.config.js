@@ -15,6 +15,7 @@ export default defineConfig({
       '/api': 'http://127.0.0.1:8099',
       '/tiles': 'http://127.0.0.1:8099',
       '/health': 'http://127.0.0.1:8099',
+      '/diagnostic': 'http://127.0.0.1:8099',
     },
   },
 });

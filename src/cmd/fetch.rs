@@ -24,11 +24,15 @@ pub fn run(args: FetchArgs) -> Result<()> {
     let done = fetch(&manifest, &args.out)
         .with_context(|| format!("downloading into {}", args.out.display()))?;
     for (key, outcome) in done {
+        let checked = match manifest.dataset(&key).map(|d| d.sha256.is_some()) {
+            Ok(true) => "checksum verified",
+            _ => "no checksum in the manifest to verify",
+        };
         match outcome {
             FetchOutcome::Downloaded(n) => {
-                eprintln!("ifn: {key}: downloaded {n} bytes, checksum verified")
+                eprintln!("ifn: {key}: downloaded {n} bytes, {checked}")
             }
-            FetchOutcome::Present => eprintln!("ifn: {key}: already present, checksum verified"),
+            FetchOutcome::Present => eprintln!("ifn: {key}: already present, {checked}"),
             FetchOutcome::NoUrl => {
                 eprintln!("ifn: {key}: no official URL in the manifest: place the file by hand")
             }

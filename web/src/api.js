@@ -30,11 +30,30 @@ export const api = {
   search: (q, signal) => getJson(`/api/search?q=${encodeURIComponent(q)}&limit=8`, { signal }),
   territory: (level, code, query) =>
     getJson(`/api/territories/${encodeURIComponent(level)}/${encodeURIComponent(code)}?${query}`),
-  places: () => getJson('/api/places'),
+  places: (query = '') => getJson(`/api/places${query ? `?${query}` : ''}`),
+  placeFacets: () => getJson('/api/places/facets'),
   tileJson: (level, query) => getJson(`/tiles/${encodeURIComponent(level)}.json?${query}`),
 };
 
 /** Absolute URL template of the vector tiles of one level for a selection query. */
 export function tileUrl(level, query) {
   return `${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt${query ? `?${query}` : ''}`;
+}
+
+/** Absolute URL template of the mediation places' vector tiles, with the places filter query. */
+export function placesTileUrl(query) {
+  return `${location.origin}/tiles/places/{z}/{x}/{y}.mvt${query ? `?${query}` : ''}`;
+}
+
+/** Extensions of the level exports of `/api/export/{level}.{ext}`. */
+export const EXPORT_FORMATS = ['fgb', 'gpkg', 'geojson', 'csv'];
+
+/** URL of the export of a whole level (`excel` only for CSV: BOM, `;`, decimal comma). */
+export function exportUrl(level, ext, query, { excel = false } = {}) {
+  return `/api/export/${encodeURIComponent(level)}.${ext}?${query}${excel ? '&excel=1' : ''}`;
+}
+
+/** URL of the printable diagnostic territorial of one territory. */
+export function diagnosticUrl(level, code, query) {
+  return `/diagnostic/${encodeURIComponent(level)}/${encodeURIComponent(code)}?${query}`;
 }

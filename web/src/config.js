@@ -77,3 +77,29 @@ export function fmtScore(total, display) {
   if (display) return display.replace('.', ',');
   return total == null ? '—' : fmt(total, 1);
 }
+
+/** Groups of places of the offer figures (`places`, `places_per_10k`, `mean_distance_km` keys). */
+export const OFFER_KINDS = [
+  { key: 'all', label: 'Tous les lieux' },
+  { key: 'france_services', label: 'France Services' },
+  { key: 'conseiller_numerique', label: 'Conseillers numériques' },
+  { key: 'aidants_connect', label: 'Aidants Connect' },
+  { key: 'bibliotheque', label: 'Bibliothèques' },
+];
+
+/** A share 0..1 as a French percentage, e.g. 0.234 → "23,4 %" (narrow no-break space). */
+export function fmtPct(share, digits = 1) {
+  if (share == null || Number.isNaN(Number(share))) return '—';
+  return `${fmt(Number(share) * 100, digits)}\u202f%`;
+}
+
+/** A distance in km, e.g. "4,2 km". */
+export function fmtKm(km, digits = 1) {
+  if (km == null || Number.isNaN(Number(km))) return '—';
+  return `${fmt(km, digits)}\u00a0km`;
+}
+
+/** A user-entered number as the French write it: 7.5 → "7,5", 10 → "10". */
+export function fmtOption(x) {
+  return Number(x).toLocaleString('fr-FR', { maximumFractionDigits: 2 });
+}

@@ -5,19 +5,23 @@ import '@gouvfr/dsfr/dist/dsfr.min.css';
 import './style.css';
 import maplibregl from 'maplibre-gl';
 
-import { api } from './api.js';
-import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtPop, fmtScore, fmt } from './config.js';
-import { activeIndicators, selectionQuery, stateFromHash, stateToHash } from './state.js';
-import { addPlacesLayer, addTerritoryLayers, autoLevel, createMap, setColourProperty, setSelectionQuery, showLevel, splitList } from './map.js';
+import { api, diagnosticUrl, exportUrl } from './api.js';
+import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
+import { activeIndicators, placesQuery, selectionQuery, stateFromHash, stateToHash } from './state.js';
+import {
+  ZB_LEVELS, addPlacesLayer, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  showLevel, showZonesBlanches, splitList,
+} from './map.js';
 import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
 import { initControls } from './controls.js';
+import { initOfferControls, initPlaceFilters } from './offer.js';
 import { initSearch } from './search.js';
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /** Exposed for the end-to-end tests and for curious analysts in the console. */
-const viewer = { ready: false, map: null, state: null, query: '', level: null, detail: null, compared: [] };
+const viewer = { ready: false, map: null, state: null, query: '', placesQuery: '', level: null, detail: null, compared: [] };
 window.ifnViewer = viewer;
 
 function showError(message) {
@@ -97,8 +101,21 @@ async function main() {
     updateExportLinks();
     markSelected();
     applyColour();
+    applyZonesBlanches();
   }
   map.on('zoom', applyLevel);
+
+  // ---------------------------------------------------------------- zones blanches
+  function applyZonesBlanches() {
+    const level = viewer.level;
+    const drawn = ZB_LEVELS.includes(level);
+    showZonesBlanches(map, levels, level, state.zonesBlanches);
+    $('legend-zb').hidden = !state.zonesBlanches;
+    $('legend-zb').classList.toggle('is-inactive', !drawn);
+    $('legend-zb-text').textContent = drawn
+      ? `Zone blanche : score ≥ ${fmtOption(state.threshold)} et aucun lieu à moins de ${fmtOption(state.distance)} km`
+      : `Zones blanches (score ≥ ${fmtOption(state.threshold)}, aucun lieu à moins de ${fmtOption(state.distance)} km) : visibles à partir de l'échelle commune`;
+  }
 
   // ---------------------------------------------------------------- URL
   let hashTimer = null;
@@ -116,10 +133,17 @@ async function main() {
   // ---------------------------------------------------------------- export
   function updateExportLinks() {
     const q = viewer.query;
-    $('export-level-csv').href = `/api/scores/${viewer.level}?${q}&format=csv`;
-    $('export-level-csv').setAttribute('download', `ifn-${viewer.level}.csv`);
-    $('export-level-geojson').href = `/api/export/${viewer.level}.geojson?${q}`;
-    $('export-level-gpkg').href = `/api/export/${viewer.level}.gpkg?${q}`;
+    const level = viewer.level;
+    if (!level) return;
+    $('export-level-name').textContent = LEVEL_LABELS[level] || level;
+    $('export-level-csv').href = `/api/scores/${level}?${q}&format=csv`;
+    $('export-level-csv').setAttribute('download', `ifn-${level}.csv`);
+    $('export-level-csv-excel').href = exportUrl(level, 'csv', q, { excel: true });
+    $('export-level-csv-excel').setAttribute('download', `ifn-${level}-excel.csv`);
+    for (const ext of ['fgb', 'gpkg', 'geojson']) {
+      $(`export-level-${ext}`).href = exportUrl(level, ext, q);
+      $(`export-level-${ext}`).setAttribute('download', `ifn-${level}.${ext}`);
+    }
   }
   $('export-btn').addEventListener('click', () => {
     const menu = $('export-menu');
@@ -164,6 +188,7 @@ async function main() {
   // ---------------------------------------------------------------- panel: detail and comparison
   function openPanel(tab) {
     $('panel').hidden = false;
+    document.body.classList.add('panel-open');
     const detail = tab === 'detail';
     $('tab-detail').setAttribute('aria-selected', String(detail));
     $('tab-compare').setAttribute('aria-selected', String(!detail));
@@ -174,6 +199,7 @@ async function main() {
   $('tab-compare').addEventListener('click', () => openPanel('compare'));
   $('panel-close').addEventListener('click', () => {
     $('panel').hidden = true;
+    document.body.classList.remove('panel-open');
     state.detail = null;
     markSelected();
     saveHash();
@@ -208,6 +234,7 @@ async function main() {
         inSelection: inSelection(level, code),
         onToggleSelection: () => toggleSelection(t),
         onZoom: () => map.fitBounds([[t.bbox[0], t.bbox[1]], [t.bbox[2], t.bbox[3]]], { padding: fitPadding(60), maxZoom: 13 }),
+        diagnosticHref: diagnosticUrl(level, code, viewer.query),
       });
     } catch (e) {
       if (seq !== detailSeq) return;
@@ -261,14 +288,17 @@ async function main() {
       map.setFeatureState(hovered, { hover: true });
     }
     const p = f.properties;
-    tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${p.score == null ? '— (donnée manquante)' : fmt(p.score, 1)} · ${fmtPop(p.population)} hab.`;
+    // At IRIS level a feature is one base unit; a commune may hold several.
+    const zb = state.zonesBlanches && Number(p.zones_blanches) > 0
+      ? `<br>${viewer.level === 'iris' ? 'Zone blanche' : `Zones blanches : ${fmtPop(p.zones_blanches)}`}` : '';
+    tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${p.score == null ? '— (donnée manquante)' : fmt(p.score, 1)} · ${fmtPop(p.population)} hab.${zb}`;
     tip.style.left = `${e.point.x + 14}px`;
     tip.style.top = `${e.point.y + 14}px`;
     tip.hidden = false;
   });
   map.on('mouseout', clearHover);
   map.on('click', (e) => {
-    if (map.queryRenderedFeatures(e.point, { layers: ['places-points', 'places-clusters'].filter((l) => map.getLayer(l)) }).length) return;
+    if (map.getLayer('places-points') && map.queryRenderedFeatures(e.point, { layers: ['places-points'] }).length) return;
     const f = map.queryRenderedFeatures(e.point, { layers: [`fill-${viewer.level}`] })[0];
     if (f) showDetail(viewer.level, f.properties.code);
   });
@@ -290,14 +320,15 @@ async function main() {
     if (state.detail) showDetail(state.detail.level, state.detail.code, { tab: false });
     if (state.selection.length) refreshCompare();
   }
-  initControls({
-    state, catalogue, meta,
-    onChange: (kind) => {
-      if (kind === 'level') { viewer.level = null; applyLevel(); saveHash(); return; }
-      if (kind === 'colour') { applyColour(); saveHash(); return; }
-      onSelectionChange();
-    },
-  });
+  const onControlChange = (kind) => {
+    if (kind === 'level') { viewer.level = null; applyLevel(); saveHash(); return; }
+    if (kind === 'colour') { applyColour(); saveHash(); return; }
+    if (kind === 'zb') { applyZonesBlanches(); saveHash(); return; }
+    if (kind === 'offer') applyZonesBlanches();
+    onSelectionChange();
+  };
+  initControls({ state, catalogue, meta, onChange: onControlChange });
+  initOfferControls({ state, onChange: onControlChange });
   // A tile refused by the server (e.g. every weight at zero) says why in the banner: MapLibre
   // only gives the status, so the message is read from the server once.
   let lastRefused = '';
@@ -316,47 +347,52 @@ async function main() {
   });
 
   // ---------------------------------------------------------------- places
-  let placesLayer = null;
+  // Drawn from the server's vector tiles; the kind, service and public filters go into the
+  // tile URL (filtered server-side) and into the link.
+  viewer.placesQuery = placesQuery(state);
+  addPlacesLayer(map, viewer.placesQuery);
+  if (state.placeKinds) setPlacesQuery(map, viewer.placesQuery, state.placeKinds);
+  const setPlaces = () => {
+    // No kind ticked: nothing to show (an empty `kinds` would mean "every kind" to the server).
+    const none = state.placeKinds != null && state.placeKinds.length === 0;
+    map.setLayoutProperty('places-points', 'visibility', state.places && !none ? 'visible' : 'none');
+    $('place-filters').disabled = !state.places;
+  };
+  $('places-toggle').checked = state.places;
+  $('places-toggle').addEventListener('change', (e) => { state.places = e.target.checked; setPlaces(); saveHash(); });
+  setPlaces();
   try {
-    const places = await api.places();
-    for (const f of places.features) f.properties.main_kind = splitList(f.properties.kinds)[0] || 'autre';
-    placesLayer = addPlacesLayer(map, places);
-    $('place-kinds').innerHTML = Object.values(PLACE_KINDS).map((k) => `<li><span class="ifn-dot" style="background:${k.colour}"></span>${esc(k.label)}</li>`).join('')
-      + '<li><span class="ifn-dot ifn-dot--cluster"></span>Regroupement (cliquer pour zoomer)</li>';
-    const setPlaces = () => {
-      const v = state.places ? 'visible' : 'none';
-      map.setLayoutProperty('places-clusters', 'visibility', v);
-      map.setLayoutProperty('places-points', 'visibility', v);
-      placesLayer.refresh();
-    };
-    $('places-toggle').checked = state.places;
-    $('places-toggle').addEventListener('change', (e) => { state.places = e.target.checked; setPlaces(); saveHash(); });
-    setPlaces();
-    map.on('click', 'places-clusters', async (e) => {
-      const f = e.features[0];
-      const zoom = await map.getSource('places').getClusterExpansionZoom(f.properties.cluster_id);
-      map.easeTo({ center: f.geometry.coordinates, zoom });
+    const facets = await api.placeFacets();
+    initPlaceFilters({
+      state, facets,
+      onChange: () => {
+        viewer.placesQuery = placesQuery(state);
+        setPlacesQuery(map, viewer.placesQuery, state.placeKinds);
+        setPlaces();
+        saveHash();
+      },
     });
-    map.on('click', 'places-points', (e) => {
-      const p = e.features[0].properties;
-      const kinds = splitList(p.kinds).map((k) => PLACE_KINDS[k]?.label || k);
-      const services = splitList(p.services);
-      new maplibregl.Popup({ maxWidth: '300px' })
-        .setLngLat(e.features[0].geometry.coordinates)
-        .setHTML(`<div class="ifn-popup"><h3>${esc(p.name)}</h3>
-          ${kinds.length ? `<p>${kinds.map((k) => `<span class="fr-badge fr-badge--sm fr-badge--blue-ecume">${esc(k)}</span>`).join(' ')}</p>` : ''}
-          ${services.length ? `<p><strong>Services :</strong> ${services.map(esc).join(', ')}</p>` : ''}
-          ${p.publics ? `<p><strong>Publics :</strong> ${splitList(p.publics).map(esc).join(', ')}</p>` : ''}
-          <p>${esc(p.address)}${p.commune ? `, ${esc(p.commune)}` : ''}</p></div>`)
-        .addTo(map);
-    });
-    for (const l of ['places-clusters', 'places-points']) {
-      map.on('mouseenter', l, () => { map.getCanvas().style.cursor = 'pointer'; });
-    }
+    if (facets.total === 0) $('places-toggle').nextElementSibling.textContent = 'Lieux de médiation (aucun dans ce jeu de données)';
   } catch (e) {
-    $('places-toggle').disabled = true;
-    $('places-toggle').nextElementSibling.textContent = `Lieux de médiation (indisponibles : ${e.message})`;
+    // Without facets the layer still shows every place; only the filters are missing.
+    $('place-kinds').innerHTML = `<p class="ifn-hint">Filtres indisponibles : ${esc(e.message)}</p>`;
+    for (const id of ['place-service', 'place-public', 'place-filters-reset']) $(id).disabled = true;
   }
+  map.on('click', 'places-points', (e) => {
+    const f = e.features[0];
+    const p = f.properties;
+    const kinds = splitList(p.kinds).map((k) => PLACE_KINDS[k]?.label || k);
+    const services = splitList(p.services);
+    new maplibregl.Popup({ maxWidth: '300px' })
+      .setLngLat(f.geometry.coordinates)
+      .setHTML(`<div class="ifn-popup"><h3>${esc(p.name)}</h3>
+        ${kinds.length ? `<p>${kinds.map((k) => `<span class="fr-badge fr-badge--sm fr-badge--blue-ecume">${esc(k)}</span>`).join(' ')}</p>` : ''}
+        ${services.length ? `<p><strong>Services :</strong> ${services.map(esc).join(', ')}</p>` : ''}
+        ${p.publics ? `<p><strong>Publics :</strong> ${splitList(p.publics).map(esc).join(', ')}</p>` : ''}
+        <p>${esc(p.address)}${p.commune ? `, ${esc(p.commune)}` : ''}</p></div>`)
+      .addTo(map);
+  });
+  map.on('mouseenter', 'places-points', () => { map.getCanvas().style.cursor = 'pointer'; });
 
   // ---------------------------------------------------------------- go to
   const flyTo = (bbox) => map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: fitPadding(30) });

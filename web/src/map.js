@@ -2,7 +2,7 @@
 
 import maplibregl from 'maplibre-gl';
 import { AUTO_MIN_ZOOM, MISSING_COLOUR, PLACE_KINDS, scoreColourExpression } from './config.js';
-import { tileUrl } from './api.js';
+import { placesTileUrl, tileUrl } from './api.js';
 
 const BACKGROUND = '#f6f6f6';
 
@@ -92,6 +92,7 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
       },
     });
   }
+  addZonesBlanchesLayers(map, levels);
   // The territory open in the detail card stays outlined whatever level is drawn (a search for
   // an EPCI may zoom to where communes are drawn): one always-visible layer per level, opaque
   // only for the feature whose state is `selected`.
@@ -153,53 +154,86 @@ export function autoLevel(levels, zoom) {
   return chosen;
 }
 
-/** Adds the mediation places as a clustered GeoJSON source, with count labels as HTML markers. */
-export function addPlacesLayer(map, geojson) {
-  map.addSource('places', { type: 'geojson', data: geojson, cluster: true, clusterRadius: 70, clusterMaxZoom: 11 });
-  const kindColour = ['match', ['get', 'main_kind']];
-  for (const [k, v] of Object.entries(PLACE_KINDS)) kindColour.push(k, v.colour);
-  kindColour.push('#666666');
+/** Levels at which the zones blanches are drawn (base units are IRIS or undivided communes). */
+export const ZB_LEVELS = ['commune', 'iris'];
+
+/**
+ * Hatching of the zones blanches: black diagonal stripes edged in white on a transparent
+ * ground, so that it reads over every colour of the ramp (luminance contrast only, hence safe
+ * for every colour-vision deficiency) and the class colour stays visible between the stripes.
+ */
+function hatchImage(size = 12) {
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const d = (x + size - y) % size; // diagonal stripes, seamless from one tile of the pattern to the next
+      const i = (y * size + x) * 4;
+      if (d < 2) data.set([22, 22, 22, 255], i);
+      else if (d < 3 || d === size - 1) data.set([255, 255, 255, 230], i);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+/** Features of a level tile that hold at least one zone blanche (`zones_blanches` > 0). */
+const ZB_FILTER = ['>', ['to-number', ['get', 'zones_blanches'], 0], 0];
+
+/** Hatched fill and strong outline of the territories holding zones blanches (hidden at first). */
+function addZonesBlanchesLayers(map, levels) {
+  if (!map.hasImage('ifn-hatch')) map.addImage('ifn-hatch', hatchImage());
+  for (const level of ZB_LEVELS.filter((l) => levels.includes(l))) {
+    const common = { source: `src-${level}`, 'source-layer': level, filter: ZB_FILTER, layout: { visibility: 'none' } };
+    map.addLayer({ id: `zb-fill-${level}`, type: 'fill', ...common, paint: { 'fill-pattern': 'ifn-hatch' } });
+    map.addLayer({ id: `zb-casing-${level}`, type: 'line', ...common, layout: { ...common.layout, 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 4 } });
+    map.addLayer({ id: `zb-line-${level}`, type: 'line', ...common, layout: { ...common.layout, 'line-join': 'round' }, paint: { 'line-color': '#161616', 'line-width': 2 } });
+  }
+}
+
+/** Shows the zones blanches of the drawn level when `on` (only commune and IRIS have them drawn). */
+export function showZonesBlanches(map, levels, level, on) {
+  for (const l of ZB_LEVELS.filter((x) => levels.includes(x))) {
+    const v = on && l === level ? 'visible' : 'none';
+    for (const id of [`zb-fill-${l}`, `zb-casing-${l}`, `zb-line-${l}`]) map.setLayoutProperty(id, 'visibility', v);
+  }
+}
+
+/**
+ * Adds the mediation places, drawn from the server's vector tiles (`/tiles/places/…`, filtered
+ * server-side by the query), coloured by their main kind.
+ */
+export function addPlacesLayer(map, query) {
+  map.addSource('places', { type: 'vector', tiles: [placesTileUrl(query)], minzoom: 0, maxzoom: 14 });
   map.addLayer({
-    id: 'places-clusters', type: 'circle', source: 'places', filter: ['has', 'point_count'],
+    id: 'places-points', type: 'circle', source: 'places', 'source-layer': 'places',
     paint: {
-      // Light discs, so that the choropleth stays readable under the clusters.
-      'circle-color': 'rgba(255,255,255,0.85)', 'circle-stroke-color': '#000091', 'circle-stroke-width': 1.5,
-      'circle-radius': ['step', ['get', 'point_count'], 11, 10, 13, 50, 16, 200, 20],
+      'circle-color': placeColourExpression(),
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 2.5, 8, 4, 12, 6.5],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 5, 0.6, 10, 1.5],
     },
   });
-  map.addLayer({
-    id: 'places-points', type: 'circle', source: 'places', filter: ['!', ['has', 'point_count']],
-    paint: { 'circle-color': kindColour, 'circle-radius': 6, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
-  });
-  // Text needs glyphs, which would need a font server; HTML markers keep the map offline.
-  const markers = new Map();
-  const update = () => {
-    if (map.getLayoutProperty('places-clusters', 'visibility') === 'none') {
-      for (const m of markers.values()) m.remove();
-      markers.clear();
-      return;
-    }
-    const seen = new Set();
-    for (const f of map.querySourceFeatures('places')) {
-      const p = f.properties;
-      if (!p.cluster) continue;
-      const id = p.cluster_id;
-      seen.add(id);
-      if (!markers.has(id)) {
-        const el = document.createElement('div');
-        el.className = 'ifn-cluster-count';
-        el.textContent = p.point_count_abbreviated ?? p.point_count;
-        el.setAttribute('aria-hidden', 'true');
-        markers.set(id, new maplibregl.Marker({ element: el }).setLngLat(f.geometry.coordinates).addTo(map));
-      }
-    }
-    for (const [id, m] of markers) if (!seen.has(id)) { m.remove(); markers.delete(id); }
-  };
-  map.on('render', () => {
-    if (!map.isSourceLoaded('places')) return;
-    update();
-  });
-  return { refresh: update };
+}
+
+/**
+ * Colour of a place: its main kind, the first in the legend's order that it carries among the
+ * kinds shown (`kinds` is "a|b"), so that a filtered place never wears an unticked kind's colour.
+ */
+function placeColourExpression(shown = null) {
+  const kinds = ['concat', '|', ['to-string', ['get', 'kinds']], '|'];
+  const expr = ['case'];
+  for (const [k, v] of Object.entries(PLACE_KINDS)) {
+    if (!shown || shown.includes(k)) expr.push(['in', `|${k}|`, kinds], v.colour);
+  }
+  expr.push(PLACE_KINDS.autre.colour);
+  return expr;
+}
+
+/** Points the places source at the tiles of a new filter query; `shown` = kinds ticked (null: all). */
+export function setPlacesQuery(map, query, shown = null) {
+  // The paint first: a paint change reloads the tiles from the worker's copy, which must not
+  // race with (and win over) the reload of the new tile URL.
+  map.setPaintProperty('places-points', 'circle-color', placeColourExpression(shown));
+  map.getSource('places')?.setTiles([placesTileUrl(query)]);
 }
 
 /** Normalises place properties: `kinds`/`services` may be arrays or "|"-separated strings. */

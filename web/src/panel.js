@@ -1,6 +1,6 @@
 // The right-hand panel: "Détail du score" card and the comparison of selected territories.
 
-import { LEVEL_LABELS, colourOf, fmt, fmtPop, fmtScore } from './config.js';
+import { LEVEL_LABELS, OFFER_KINDS, colourOf, fmt, fmtKm, fmtOption, fmtPct, fmtPop, fmtScore } from './config.js';
 
 /** Profile key → French label, set once the catalogue is loaded. */
 export const profileLabels = {};
@@ -26,8 +26,62 @@ function scoreCell(t) {
 
 const REFERENCE_LABELS = { france: 'France entière', region: 'région', departement: 'département' };
 
+/** Number of zones blanches codes listed in the card before "…". */
+const ZB_LISTED = 40;
+
+/** Population with its unit, or "—". */
+const pop = (x) => (x == null ? '—' : `${fmtPop(x)} hab.`);
+
+/**
+ * The « Offre de médiation » section of the detail card, from the `offer` object of the API:
+ * places by kind (count, per 10,000 inhabitants, mean distance), fragile population, share of
+ * it beyond the access distance, zones blanches.
+ */
+function offerSection(t, diagnosticHref) {
+  const o = t.offer;
+  const link = `<p class="ifn-diagnostic"><a class="fr-link fr-link--sm" id="detail-diagnostic" href="${esc(diagnosticHref)}" target="_blank" rel="noopener"
+      title="Diagnostic territorial (imprimable) — nouvelle fenêtre">Diagnostic territorial (imprimable)</a></p>`;
+  if (!o) {
+    return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
+      <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
+      <p class="ifn-hint" id="offer-missing">Offre de médiation non disponible pour ce territoire.</p>${link}</section>`;
+  }
+  const threshold = fmtOption(o.options?.threshold);
+  const distance = fmtOption(o.options?.distance_km);
+  const share = o.fragile_population != null && o.population ? o.fragile_population / o.population : null;
+  const zb = o.zones_blanches || [];
+  const rows = OFFER_KINDS.map((k) => `<tr data-kind="${k.key}">
+      <th scope="row">${esc(k.label)}</th>
+      <td class="ifn-num" data-field="places">${o.places?.[k.key] == null ? '—' : fmtPop(o.places[k.key])}</td>
+      <td class="ifn-num" data-field="places_per_10k">${fmt(o.places_per_10k?.[k.key], 1)}</td>
+      <td class="ifn-num" data-field="mean_distance_km">${fmtKm(o.mean_distance_km?.[k.key])}</td>
+    </tr>`).join('');
+  const zbList = zb.length ? `<details class="ifn-zb-list"><summary>Codes des zones blanches</summary>
+      <p>${zb.slice(0, ZB_LISTED).map(esc).join(', ')}${zb.length > ZB_LISTED ? `, … (${fmtPop(zb.length)} au total)` : ''}</p></details>` : '';
+  return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
+    <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
+    <p class="ifn-hint" id="offer-options">Fragile : unité de score ≥ ${threshold} · accès : un lieu à moins de ${distance} km</p>
+    <dl class="ifn-offer-facts">
+      <div><dt>Population fragile</dt><dd><span id="offer-fragile-population">${pop(o.fragile_population)}</span>${share == null ? '' : ` <span class="ifn-hint-inline">(${fmtPct(share)} des habitants)</span>`}</dd></div>
+      <div><dt>Fragiles à plus de ${distance} km d'un lieu</dt><dd><span id="offer-share-beyond">${fmtPct(o.fragile_share_beyond)}</span>${o.fragile_population_beyond == null ? '' : ` <span class="ifn-hint-inline">(${pop(o.fragile_population_beyond)})</span>`}</dd></div>
+      <div><dt>Lieux pour 10&nbsp;000 hab. fragiles</dt><dd id="offer-per-10k-fragile">${fmt(o.places_per_10k_fragile, 1)}</dd></div>
+      <div><dt>Distance moyenne au lieu le plus proche</dt><dd><span id="offer-mean-distance">${fmtKm(o.mean_distance_km?.all)}</span> <span class="ifn-hint-inline">(fragiles : <span id="offer-fragile-mean-distance">${fmtKm(o.fragile_mean_distance_km)}</span>)</span></dd></div>
+      <div><dt>Zones blanches</dt><dd><span id="offer-zones-blanches">${fmtPop(zb.length)}</span>${zb.length ? ` <span class="ifn-hint-inline">(${pop(o.zones_blanches_population)})</span>` : ''}</dd></div>
+    </dl>
+    <table class="ifn-offer-table" id="offer-places">
+      <caption>Lieux de médiation du territoire</caption>
+      <thead><tr><th scope="col">Type</th><th scope="col">Lieux</th><th scope="col">Pour 10&nbsp;000 hab.</th><th scope="col">Distance moyenne</th></tr></thead>
+      <tbody>${rows}</tbody>
+    </table>
+    ${zbList}
+    ${o.units_without_centre ? `<p class="ifn-hint">${fmtPop(o.units_without_centre)} unité(s) sans contour connu, laissée(s) hors des distances.</p>` : ''}
+    <p class="ifn-hint">Zone blanche : unité de base (IRIS, ou commune non découpée) fragile sans aucun lieu de médiation à moins de ${distance} km de son centre. Distances à vol d'oiseau, pondérées par la population.</p>
+    ${link}
+  </section>`;
+}
+
 /** Renders the detail card of one territory (answer of /api/territories/{level}/{code}). */
-export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom }) {
+export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, diagnosticHref }) {
   const parents = (t.parents || []).map((p) => `${esc(LEVEL_LABELS[p.level] || p.level)} : ${esc(p.name)}`).join(' · ');
   const rows = (axis) => t.indicators.filter((i) => i.axis === axis).map((i) => `
       <tr class="${i.selected ? 'is-selected' : 'is-unselected'}">
@@ -63,6 +117,7 @@ export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom }) 
         <button type="button" class="fr-btn fr-btn--sm" id="detail-toggle-selection">${inSelection ? 'Retirer de la comparaison' : 'Ajouter à la comparaison'}</button>
         <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" id="detail-zoom">Centrer la carte</button>
       </div>
+      ${offerSection(t, diagnosticHref)}
       ${table('ifn', 'Indice (axe IFN)')}
       ${table('contexte', 'Contexte du territoire')}
       <p class="ifn-hint">Classe : de 1 (faible fragilité) à 10 (forte), par rapport à la référence « ${esc(REFERENCE_LABELS[t.selection?.reference] || t.selection?.reference)} ». Valeur brute pondérée par la population.</p>
@@ -91,6 +146,18 @@ function barChart(list) {
   }).join('');
   const ticks = [1, 5, 10].map((v) => `<line x1="${(v / 10) * barW}" x2="${(v / 10) * barW}" y1="14" y2="${h}" stroke="#ddd"></line><text x="${(v / 10) * barW}" y="10" text-anchor="middle" class="ifn-chart-tick">${v}</text>`).join('');
   return `<svg class="ifn-chart" role="img" aria-label="Score IFN des territoires comparés" viewBox="0 0 ${barW + 40} ${h}" width="100%">${ticks}${bars}</svg>`;
+}
+
+/** Rows of the comparison table with the offer figures (places, fragile population, distance). */
+function offerRows(list) {
+  const opts = list.find((t) => t.offer)?.offer.options || {};
+  const distance = opts.distance_km == null ? '…' : fmtOption(opts.distance_km);
+  const threshold = opts.threshold == null ? '…' : fmtOption(opts.threshold);
+  const row = (key, label, f) => `<tr class="ifn-offer-row" data-row="${key}"><th scope="row">${label}</th>${list.map((t) => `<td class="ifn-num">${t.offer ? f(t.offer) : '—'}</td>`).join('')}</tr>`;
+  return row('places_all', 'Lieux de médiation', (o) => (o.places?.all == null ? '—' : fmtPop(o.places.all)))
+    + row('places_per_10k_all', 'Lieux pour 10&nbsp;000 hab.', (o) => fmt(o.places_per_10k?.all, 1))
+    + row('fragile_population', `Population fragile (score ≥ ${threshold})`, (o) => fmtPop(o.fragile_population))
+    + row('fragile_share_beyond', `Fragiles à plus de ${distance} km d'un lieu`, (o) => fmtPct(o.fragile_share_beyond));
 }
 
 /** Renders the comparison of several territory details side by side. */
@@ -124,6 +191,7 @@ export function renderCompare(el, list, { onRemove, onOpen, onClear }) {
         <tbody>
           <tr class="ifn-total-row"><th scope="row">Score IFN</th>${list.map((t) => `<td>${scoreCell(t)}</td>`).join('')}</tr>
           <tr><th scope="row">Population</th>${list.map((t) => `<td class="ifn-num">${fmtPop(t.population)}</td>`).join('')}</tr>
+          ${offerRows(list)}
           ${body}
         </tbody>
       </table>
@@ -143,11 +211,15 @@ export function compareCsv(list) {
     const s = v == null ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const header = ['level', 'code', 'name', 'population', 'total', ...keys.flatMap((k) => [`${k}_class`, `${k}_raw`])];
+  const offer = ['places_all', 'places_per_10k_all', 'fragile_population', 'fragile_share_beyond', 'mean_distance_km', 'zones_blanches', 'threshold', 'distance_km'];
+  const header = ['level', 'code', 'name', 'population', 'total', ...keys.flatMap((k) => [`${k}_class`, `${k}_raw`]), ...offer];
   const rows = list.map((t) => [t.level, t.code, t.name, t.population, t.total == null ? '' : t.total.toFixed(1),
     ...keys.flatMap((k) => {
       const i = t.indicators.find((x) => x.key === k);
       return [i?.class ?? '', i?.raw ?? ''];
-    })]);
+    }),
+    ...(t.offer ? [t.offer.places?.all, t.offer.places_per_10k?.all, t.offer.fragile_population, t.offer.fragile_share_beyond,
+      t.offer.mean_distance_km?.all, t.offer.zones_blanches?.length, t.offer.options?.threshold, t.offer.options?.distance_km].map((v) => v ?? '')
+      : offer.map(() => ''))]);
   return [header, ...rows].map((r) => r.map(q).join(',')).join('\n') + '\n';
 }

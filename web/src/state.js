@@ -5,6 +5,28 @@
 //   w  weights "k:2,k2:0.5" r  reference                         m  map "lon,lat,zoom"
 //   s  compared territories "level:code;level:code"              d  open detail "level:code"
 //   lp places layer off ("0")    c  colour property ("score" or an indicator key)
+//   t  offer threshold (score)   dk offer distance in km              zb zones blanches shown ("1")
+//   pk place kinds shown ("a,b"; "aucun" for none)                    ps / pp services / publics ("|" list)
+
+/** Defaults of the mediation-offer options (docs/api.md: `threshold`, `distance_km`). */
+export const OFFER_DEFAULTS = { threshold: 7, distance: 10 };
+/** Bounds the viewer accepts for the offer options. */
+export const OFFER_BOUNDS = { threshold: [1, 10], distance: [0, 200] };
+/** Keys of the place kinds the server knows (`kinds` filter). */
+export const PLACE_KIND_KEYS = ['france_services', 'conseiller_numerique', 'aidants_connect', 'bibliotheque', 'autre'];
+
+/** A threshold within bounds, or null. */
+export function validThreshold(x) {
+  const v = typeof x === 'string' ? Number(x.replace(',', '.')) : Number(x);
+  if (x === '' || x == null || !Number.isFinite(v)) return null;
+  return v >= OFFER_BOUNDS.threshold[0] && v <= OFFER_BOUNDS.threshold[1] ? v : null;
+}
+/** A distance (km) within bounds, or null. */
+export function validDistance(x) {
+  const v = typeof x === 'string' ? Number(x.replace(',', '.')) : Number(x);
+  if (x === '' || x == null || !Number.isFinite(v)) return null;
+  return v >= OFFER_BOUNDS.distance[0] && v <= OFFER_BOUNDS.distance[1] ? v : null;
+}
 
 /** Creates the default state. */
 export function defaultState() {
@@ -20,6 +42,12 @@ export function defaultState() {
     detail: null, // {level, code}
     places: true,
     colour: 'score', // property that colours the map: `score` or an indicator key
+    threshold: OFFER_DEFAULTS.threshold, // a base unit is fragile when its score is ≥ this
+    distance: OFFER_DEFAULTS.distance, // km: a fragile unit with no place this close is a zone blanche
+    zonesBlanches: false, // overlay of the zones blanches
+    placeKinds: null, // null = every kind (no filter); [] = none; else the kinds shown
+    placeServices: [], // services a place must offer (any of them); [] = no filter
+    placePublics: [], // publics a place must welcome (any of them); [] = no filter
   };
 }
 
@@ -57,6 +85,16 @@ export function stateFromHash(hash) {
   }
   if (q.get('lp') === '0') s.places = false;
   if (q.get('c')) s.colour = q.get('c');
+  if (q.has('t')) s.threshold = validThreshold(q.get('t')) ?? s.threshold;
+  if (q.has('dk')) s.distance = validDistance(q.get('dk')) ?? s.distance;
+  if (q.get('zb') === '1') s.zonesBlanches = true;
+  if (q.has('pk')) {
+    const v = q.get('pk');
+    s.placeKinds = v === 'aucun' ? [] : v.split(',').filter((k) => PLACE_KIND_KEYS.includes(k));
+    if (v !== 'aucun' && !s.placeKinds.length) s.placeKinds = null;
+  }
+  if (q.get('ps')) s.placeServices = q.get('ps').split('|').map((x) => x.trim()).filter(Boolean);
+  if (q.get('pp')) s.placePublics = q.get('pp').split('|').map((x) => x.trim()).filter(Boolean);
   return s;
 }
 
@@ -74,6 +112,12 @@ export function stateToHash(s) {
   if (s.detail) q.set('d', `${s.detail.level}:${s.detail.code}`);
   if (!s.places) q.set('lp', '0');
   if (s.colour !== 'score') q.set('c', s.colour);
+  if (s.threshold !== OFFER_DEFAULTS.threshold) q.set('t', String(s.threshold));
+  if (s.distance !== OFFER_DEFAULTS.distance) q.set('dk', String(s.distance));
+  if (s.zonesBlanches) q.set('zb', '1');
+  if (s.placeKinds) q.set('pk', s.placeKinds.length ? s.placeKinds.join(',') : 'aucun');
+  if (s.placeServices.length) q.set('ps', s.placeServices.join('|'));
+  if (s.placePublics.length) q.set('pp', s.placePublics.join('|'));
   // URLSearchParams escapes ',' and ':' which are legal in a fragment; keep links readable.
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%3B/g, ';');
 }
@@ -87,7 +131,11 @@ export function activeIndicators(s, catalogue) {
   return profile.ifn.filter((k) => available.has(k));
 }
 
-/** The selection query string of the API (profile, indicators, weights, reference). */
+/**
+ * The selection query string of the API: profile, indicators, weights, reference, and the
+ * mediation-offer options `threshold` and `distance_km` (always given, so that the figures
+ * shown never depend on the server's defaults).
+ */
 export function selectionQuery(s, catalogue) {
   const q = new URLSearchParams();
   q.set('profile', s.profile);
@@ -96,5 +144,25 @@ export function selectionQuery(s, catalogue) {
   const w = keys.filter((k) => k in s.weights && s.weights[k] !== 1).map((k) => `${k}=${s.weights[k]}`);
   if (w.length) q.set('weights', w.join(','));
   if (s.reference !== 'france') q.set('reference', s.reference);
+  q.set('threshold', String(s.threshold));
+  q.set('distance_km', String(s.distance));
   return q.toString().replace(/%2C/g, ',').replace(/%3D/g, '=');
+}
+
+/** Whether every place kind is shown (then the places need no `kinds` filter). */
+export function allKinds(s) {
+  return s.placeKinds == null || PLACE_KIND_KEYS.every((k) => s.placeKinds.includes(k));
+}
+
+/**
+ * The filter query of the places layer (`kinds`, `services`, `publics`, `|`-separated;
+ * docs/api.md), empty without a filter. An empty kind list is not expressible (the server reads
+ * it as "no filter"): the viewer hides the layer instead.
+ */
+export function placesQuery(s) {
+  const q = new URLSearchParams();
+  if (!allKinds(s) && s.placeKinds.length) q.set('kinds', PLACE_KIND_KEYS.filter((k) => s.placeKinds.includes(k)).join('|'));
+  if (s.placeServices.length) q.set('services', s.placeServices.join('|'));
+  if (s.placePublics.length) q.set('publics', s.placePublics.join('|'));
+  return q.toString().replace(/%7C/g, '|');
 }

@@ -91,6 +91,72 @@ async function pixels(page, points) {
   }, points);
 }
 
+
+/** A number as the viewer writes it ("12 345", "4,2 km", "23,4 %"); null for "—". */
+function frNumber(text) {
+  const t = String(text).replace(/[\s\u00a0\u202f]/g, '');
+  if (!t || t.startsWith('—')) return null;
+  const m = t.match(/-?[\d.]*\d(,\d+)?/);
+  assert.ok(m, `no number in "${text}"`);
+  return Number(m[0].replace(/\./g, '').replace(',', '.'));
+}
+
+/** Asserts a displayed number equals an API value to the shown precision (null ↔ "—"). */
+function assertShown(text, value, digits, what) {
+  const shown = frNumber(text);
+  if (value == null) {
+    assert.equal(shown, null, `${what}: the API gives null, the viewer shows "${text}"`);
+    return;
+  }
+  assert.ok(shown != null, `${what}: the API gives ${value}, the viewer shows "${text}"`);
+  assert.ok(Math.abs(shown - value) <= 0.5 * 10 ** -digits + 1e-9, `${what}: viewer "${text}", API ${value}`);
+}
+
+/** Rows of a CSV text (RFC 4180 quoting), as arrays of strings. */
+function parseCsv(text, sep = ',') {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === sep) { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+/** The query string as a plain object, for comparisons that ignore the order of parameters. */
+const params = (q) => Object.fromEntries(new URLSearchParams(q));
+
+/** Sets an offer option through its input (as a user would, Enter to apply). */
+async function setOption(page, id, value) {
+  await page.fill(id, String(value));
+  await page.press(id, 'Enter');
+}
+
+/** Distinct mediation places drawn on the map, with their kinds and services. */
+async function renderedPlaces(page) {
+  return page.evaluate(() => {
+    const { map } = window.ifnViewer;
+    if (map.getLayoutProperty('places-points', 'visibility') === 'none') return [];
+    const byId = new Map();
+    for (const f of map.queryRenderedFeatures({ layers: ['places-points'] })) {
+      const p = f.properties;
+      byId.set(String(p.id), { id: String(p.id), kinds: String(p.kinds ?? ''), services: String(p.services ?? ''), publics: String(p.publics ?? '') });
+    }
+    return [...byId.values()];
+  });
+}
+
+/** The tile URL template of a source. */
+const sourceTiles = (page, id) => page.evaluate((id) => window.ifnViewer.map.getSource(id).tiles[0], id);
+
 describe('ifn web viewer', { concurrency: false }, () => {
   before(async () => {
     assert.ok(BASE, 'set IFN_BASE_URL to a running `ifn serve` (scripts/test-web.sh does it)');
@@ -257,6 +323,18 @@ describe('ifn web viewer', { concurrency: false }, () => {
     assert.ok(text.includes(a.name) && text.includes(b.name), 'both names head the table');
     assert.equal(await page.locator('#compare svg.ifn-chart rect').count(), 2, 'one bar per territory');
     assert.equal((await page.textContent('#compare-count')).trim(), '2');
+    // Offer rows: places, places per 10,000, fragile population, share beyond the distance,
+    // each equal to the API's figures for the same query.
+    const query = await page.evaluate(() => window.ifnViewer.query);
+    for (const [n, t] of [a, b].entries()) {
+      const api = await (await fetch(`${BASE}/api/territories/${t.level}/${encodeURIComponent(t.code)}?${query}`)).json();
+      assert.ok(api.offer, `the API gives no offer for ${t.code}`);
+      const cell = (row) => page.textContent(`#compare-table tr[data-row="${row}"] td:nth-of-type(${n + 1})`);
+      assertShown(await cell('places_all'), api.offer.places.all, 0, `places of ${t.code}`);
+      assertShown(await cell('places_per_10k_all'), api.offer.places_per_10k.all, 1, `places per 10,000 of ${t.code}`);
+      assertShown(await cell('fragile_population'), api.offer.fragile_population == null ? null : Math.round(api.offer.fragile_population), 0, `fragile population of ${t.code}`);
+      assertShown(await cell('fragile_share_beyond'), api.offer.fragile_share_beyond == null ? null : api.offer.fragile_share_beyond * 100, 1, `share beyond of ${t.code}`);
+    }
     await shot(page, '06-comparison');
 
     // The selection CSV is built in the browser.
@@ -265,12 +343,14 @@ describe('ifn web viewer', { concurrency: false }, () => {
     const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\n');
     assert.equal(csv.length, 3, 'header + two territories');
     assert.ok(csv[0].startsWith('level,code,name,population,total'));
+    assert.ok(csv[0].split(',').includes('fragile_share_beyond'), 'the selection CSV carries the offer columns');
     await page.close();
   });
 
   test('mediation places are drawn and a place opens a popup', async () => {
     const page = await openViewer();
-    const count = await page.evaluate(() => window.ifnViewer.map.querySourceFeatures('places').length);
+    // The places come from the server's vector tiles (layer `places`).
+    const count = await page.evaluate(() => window.ifnViewer.map.querySourceFeatures('places', { sourceLayer: 'places' }).length);
     assert.ok(count > 0, 'the places source is empty');
     // Zoom in on an unclustered place and click it.
     const place = await page.evaluate(async () => {
@@ -292,6 +372,282 @@ describe('ifn web viewer', { concurrency: false }, () => {
     const popup = await page.textContent('.ifn-popup h3');
     assert.equal(popup.trim(), place.properties.name);
     await shot(page, '07-place-popup');
+    await page.close();
+  });
+
+
+  test('the offer options go into the query, the tile URLs, the tiles and the link', async () => {
+    const page = await openViewer();
+    assert.equal(await page.inputValue('#threshold-input'), '7');
+    assert.equal(await page.inputValue('#distance-input'), '10');
+    let q = params(await page.evaluate(() => window.ifnViewer.query));
+    assert.equal(q.threshold, '7', 'the default threshold is passed on');
+    assert.equal(q.distance_km, '10', 'the default distance is passed on');
+    const level = await page.evaluate(() => window.ifnViewer.level);
+    const tileUrls = [];
+    page.on('request', (r) => { if (/\/tiles\/(?!places)\w+\/\d+\//.test(r.url())) tileUrls.push(r.url()); });
+
+    await setOption(page, '#threshold-input', 5);
+    await page.waitForFunction(() => window.ifnViewer.query.includes('threshold=5'), null, { timeout: 5_000 });
+    await setOption(page, '#distance-input', 4);
+    await page.waitForFunction(() => window.ifnViewer.query.includes('distance_km=4'), null, { timeout: 5_000 });
+    await waitIdle(page);
+    q = params(await page.evaluate(() => window.ifnViewer.query));
+    assert.equal(q.threshold, '5');
+    assert.equal(q.distance_km, '4');
+    const template = new URL((await sourceTiles(page, `src-${level}`)).replace(/[{}]/g, ''));
+    assert.equal(template.searchParams.get('threshold'), '5', 'the level source carries the threshold');
+    assert.equal(template.searchParams.get('distance_km'), '4', 'the level source carries the distance');
+    assert.ok(tileUrls.some((u) => new URL(u).searchParams.get('threshold') === '5' && new URL(u).searchParams.get('distance_km') === '4'),
+      'tiles were requested with the new options');
+
+    // The tiles carry the offer figures of that query: they match the API's.
+    const [p] = await territoryPoints(page, 1);
+    const props = await page.evaluate(({ x, y }) => {
+      const { map, level } = window.ifnViewer;
+      const r = map.getCanvas().getBoundingClientRect();
+      return map.queryRenderedFeatures([x - r.left, y - r.top], { layers: [`fill-${level}`] })[0].properties;
+    }, p);
+    const api = await (await fetch(`${BASE}/api/territories/${p.level}/${encodeURIComponent(p.code)}?${await page.evaluate(() => window.ifnViewer.query)}`)).json();
+    assert.deepEqual(api.offer.options, { threshold: 5, distance_km: 4 });
+    assert.equal(props.places_all, api.offer.places.all, 'places_all of the tile = places.all of the API');
+    assert.equal(props.zones_blanches, api.offer.zones_blanches.length, 'zones_blanches of the tile = number of codes of the API');
+    assert.ok(Math.abs((props.fragile_population ?? 0) - api.offer.fragile_population) < 1e-3 * Math.max(1, api.offer.fragile_population),
+      `fragile_population of the tile ${props.fragile_population} ≠ API ${api.offer.fragile_population}`);
+
+    // A value out of bounds is flagged and not applied.
+    await setOption(page, '#threshold-input', 42);
+    await page.waitForSelector('#threshold-error', { state: 'visible' });
+    assert.equal(params(await page.evaluate(() => window.ifnViewer.query)).threshold, '5');
+
+    // The link restores the options.
+    await page.waitForFunction(() => location.hash.includes('t=5') && location.hash.includes('dk=4'));
+    const hash = await page.evaluate(() => location.hash);
+    const again = await openViewer(hash);
+    assert.equal(await again.inputValue('#threshold-input'), '5');
+    assert.equal(await again.inputValue('#distance-input'), '4');
+    assert.deepEqual(params(await again.evaluate(() => window.ifnViewer.query)), q);
+    await again.close();
+    await page.close();
+  });
+
+  test('the détail card shows the offer of the API and links to the diagnostic', async () => {
+    const page = await openViewer();
+    const [p] = await territoryPoints(page, 1);
+    assert.ok(p, 'no clickable territory found on the map');
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector(`#detail .ifn-card[data-code="${p.code}"] #detail-offer`, { timeout: 10_000 });
+
+    const check = async (label) => {
+      const query = await page.evaluate(() => window.ifnViewer.query);
+      const api = await (await fetch(`${BASE}/api/territories/${p.level}/${encodeURIComponent(p.code)}?${query}`)).json();
+      const o = api.offer;
+      assert.ok(o, 'the API gives an offer object');
+      assertShown(await page.textContent('#offer-fragile-population'), o.fragile_population == null ? null : Math.round(o.fragile_population), 0, `${label}: fragile population`);
+      assertShown(await page.textContent('#offer-share-beyond'), o.fragile_share_beyond == null ? null : o.fragile_share_beyond * 100, 1, `${label}: share beyond`);
+      assertShown(await page.textContent('#offer-mean-distance'), o.mean_distance_km.all, 1, `${label}: mean distance`);
+      assertShown(await page.textContent('#offer-per-10k-fragile'), o.places_per_10k_fragile, 1, `${label}: places per 10,000 fragile`);
+      assertShown(await page.textContent('#offer-zones-blanches'), o.zones_blanches.length, 0, `${label}: zones blanches`);
+      for (const k of ['all', 'france_services', 'conseiller_numerique', 'aidants_connect', 'bibliotheque']) {
+        assertShown(await page.textContent(`#offer-places tr[data-kind="${k}"] [data-field="places"]`), o.places[k], 0, `${label}: places ${k}`);
+        assertShown(await page.textContent(`#offer-places tr[data-kind="${k}"] [data-field="places_per_10k"]`), o.places_per_10k[k], 1, `${label}: places per 10,000 ${k}`);
+      }
+      const options = await page.textContent('#offer-options');
+      assert.ok(options.includes(`≥ ${String(o.options.threshold).replace('.', ',')}`) && options.includes(`${String(o.options.distance_km).replace('.', ',')} km`),
+        `${label}: the card states the options (${options})`);
+      // The diagnostic link carries the same query.
+      const href = new URL(await page.getAttribute('#detail-diagnostic', 'href'), BASE);
+      assert.equal(href.pathname, `/diagnostic/${p.level}/${encodeURIComponent(p.code)}`);
+      assert.deepEqual(params(href.search), params(query), `${label}: the diagnostic link carries the query`);
+      assert.equal(await page.getAttribute('#detail-diagnostic', 'target'), '_blank');
+      return o;
+    };
+    await check('default options');
+    await shot(page, '08-detail-offer');
+
+    // Every scored unit is fragile at threshold 1: the card follows the new options.
+    await setOption(page, '#threshold-input', 1);
+    await page.waitForFunction(() => document.querySelector('#offer-options')?.textContent.includes('≥ 1 '), null, { timeout: 10_000 });
+    const o = await check('threshold 1');
+    assert.ok(o.fragile_population > 0, 'at threshold 1 the fragile population of a scored territory is positive');
+
+    // The diagnostic opens in a new tab, as a French HTML page about this territory.
+    const [tab] = await Promise.all([browser.context.waitForEvent('page'), page.click('#detail-diagnostic')]);
+    await tab.waitForLoadState('domcontentloaded');
+    const url = new URL(tab.url());
+    assert.equal(url.pathname, `/diagnostic/${p.level}/${encodeURIComponent(p.code)}`);
+    assert.equal(url.searchParams.get('threshold'), '1');
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') || '', /text\/html/);
+    const html = (await res.text()).replace(/&#39;|&#x27;|&apos;/g, "'").replace(/&amp;/g, '&');
+    assert.ok(html.includes(p.name), 'the diagnostic names the territory');
+    await tab.close();
+
+    // On a 1366×768 screen the open panel leaves the map controls visible.
+    const layout = await page.evaluate(() => {
+      const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+      return { ctrl: r('.maplibregl-ctrl-top-right'), panel: r('#panel'), legend: r('#legend'), scale: r('.maplibregl-ctrl-bottom-right') };
+    });
+    assert.ok(layout.ctrl.right <= layout.panel.left + 1, 'the zoom buttons are not under the panel');
+    assert.ok(layout.scale.right <= layout.panel.left + 1, 'the scale is not under the panel');
+    assert.ok(layout.legend.right < layout.panel.left, 'the legend is not under the panel');
+    await page.close();
+  });
+
+  test('the zones blanches overlay hatches the territories that hold one', async () => {
+    const page = await openViewer('#l=commune');
+    assert.equal(await page.evaluate(() => window.ifnViewer.level), 'commune');
+    assert.equal(await page.isVisible('#legend-zb'), false, 'no zones blanches line in the legend while the overlay is off');
+    // Options under which some communes hold zones blanches and others not (found through the
+    // CSV export of the communes), so that the overlay has something to tell apart.
+    const base = params(await page.evaluate(() => window.ifnViewer.query));
+    let options = null;
+    for (const [threshold, distance] of [[1, 10], [1, 5], [1, 2], [1, 20], [1, 1], [5, 10], [7, 10], [5, 3]]) {
+      const q = new URLSearchParams({ ...base, threshold: String(threshold), distance_km: String(distance) });
+      const rows = parseCsv(await (await fetch(`${BASE}/api/export/commune.csv?${q}`)).text());
+      const col = rows[0].indexOf('zones_blanches');
+      assert.ok(col >= 0, 'the commune CSV export has a zones_blanches column');
+      const zb = rows.slice(1).filter((r) => r.length > col).map((r) => Number(r[col] || 0));
+      if (zb.some((n) => n > 0) && zb.some((n) => n === 0)) { options = { threshold, distance }; break; }
+    }
+    assert.ok(options, 'no threshold and distance give both communes with and without zones blanches');
+    await setOption(page, '#threshold-input', options.threshold);
+    await setOption(page, '#distance-input', options.distance);
+    await page.waitForFunction((o) => window.ifnViewer.query.includes(`threshold=${o.threshold}&`) && window.ifnViewer.query.endsWith(`distance_km=${o.distance}`), options);
+    await waitIdle(page);
+    await page.mouse.move(1, 1);
+    const { expected, others } = await page.evaluate(() => {
+      const fs = window.ifnViewer.map.queryRenderedFeatures({ layers: ['fill-commune'] });
+      const codes = (keep) => [...new Set(fs.filter(keep).map((f) => f.properties.code))].sort();
+      return { expected: codes((f) => Number(f.properties.zones_blanches) > 0), others: codes((f) => !(Number(f.properties.zones_blanches) > 0)) };
+    });
+    assert.ok(expected.length > 0, `no drawn commune with zones_blanches > 0 at threshold ${options.threshold} and ${options.distance} km`);
+    assert.ok(others.length > 0, 'every drawn commune holds a zone blanche: nothing to tell apart');
+    assert.equal(await page.evaluate(() => window.ifnViewer.map.queryRenderedFeatures({ layers: ['zb-fill-commune'] }).length), 0,
+      'the overlay draws nothing before it is switched on');
+    const points = (await territoryPoints(page, 60)).filter((t) => expected.includes(t.code)).slice(0, 25);
+    assert.ok(points.length > 0, 'no zone blanche commune to sample');
+    const before = await pixels(page, points);
+
+    await page.click('label[for="zb-toggle"]');
+    await waitIdle(page);
+    const drawn = await page.evaluate(() => {
+      const { map } = window.ifnViewer;
+      const fs = map.queryRenderedFeatures({ layers: ['zb-fill-commune', 'zb-line-commune'] });
+      return { visibility: map.getLayoutProperty('zb-fill-commune', 'visibility'), codes: [...new Set(fs.map((f) => f.properties.code))].sort(), all: fs.every((f) => Number(f.properties.zones_blanches) > 0) };
+    });
+    assert.equal(drawn.visibility, 'visible');
+    assert.ok(drawn.all, 'only territories with zones_blanches > 0 are hatched');
+    assert.deepEqual(drawn.codes, expected, 'every commune holding a zone blanche is hatched');
+    const after = await pixels(page, points);
+    assert.ok(after.some((px, i) => px.join() !== before[i].join()), 'the hatching changes the pixels of the zones blanches');
+    assert.equal(await page.isVisible('#legend-zb'), true);
+    const legend = await page.textContent('#legend-zb');
+    assert.ok(legend.includes(`≥ ${options.threshold}`) && legend.includes(`${options.distance} km`), `the legend states the options: ${legend}`);
+    assert.match(await page.evaluate(() => location.hash), /zb=1/);
+    await shot(page, '09-zones-blanches');
+
+    // At a coarser level the overlay is not drawn, and the legend says from where it shows.
+    await page.selectOption('#level-select', 'departement');
+    await waitIdle(page);
+    assert.equal(await page.evaluate(() => window.ifnViewer.map.getLayoutProperty('zb-fill-commune', 'visibility')), 'none');
+    assert.match(await page.textContent('#legend-zb'), /à partir de l'échelle commune/);
+    await page.close();
+  });
+
+  test('the places filters go into the places tile URL and never add places', async () => {
+    const page = await openViewer();
+    const facets = await (await fetch(`${BASE}/api/places/facets`)).json();
+    assert.equal(await page.locator('#place-kinds input[data-kind]').count(), 5, 'one checkbox per kind');
+    for (const k of facets.kinds) {
+      const label = await page.textContent(`label[for="kind-${k.key}"]`);
+      assert.ok(label.includes(k.label), `the checkbox of ${k.key} shows its label`);
+      assert.equal(frNumber(label.slice(label.lastIndexOf('('))), k.count, `the checkbox of ${k.key} shows its count`);
+    }
+    assert.equal(await page.locator('#place-service option').count(), facets.services.length + 1);
+    assert.equal(await page.locator('#place-public option').count(), facets.publics.length + 1);
+    assert.equal(new URL((await sourceTiles(page, 'places')).replace(/[{}]/g, '')).search, '', 'no filter at first');
+    const all = await renderedPlaces(page);
+    assert.ok(all.length > 0, 'no place drawn');
+    const placeTiles = [];
+    page.on('request', (r) => { if (r.url().includes('/tiles/places/')) placeTiles.push(r.url()); });
+
+    // Untick the most frequent kind.
+    const off = facets.kinds[0].key;
+    await page.click(`label[for="kind-${off}"]`);
+    await page.waitForFunction(() => window.ifnViewer.map.getSource('places').tiles[0].includes('kinds='));
+    await waitIdle(page);
+    const kinds = new URL((await sourceTiles(page, 'places')).replace(/[{}]/g, '')).searchParams.get('kinds').split('|');
+    assert.ok(!kinds.includes(off) && kinds.length === 4, `kinds=${kinds.join('|')} should be every kind but ${off}`);
+    assert.ok(placeTiles.some((u) => new URL(u).searchParams.get('kinds')), 'places tiles were requested with the filter');
+    const filtered = await renderedPlaces(page);
+    assert.ok(filtered.length <= all.length, `${filtered.length} places after the filter, ${all.length} before`);
+    assert.ok(filtered.every((pl) => pl.kinds.split('|').some((k) => kinds.includes(k))), 'every drawn place has a ticked kind');
+    const apiAll = (await (await fetch(`${BASE}/api/places`)).json()).features.length;
+    const apiFiltered = (await (await fetch(`${BASE}/api/places?kinds=${encodeURIComponent(kinds.join('|'))}`)).json()).features.length;
+    if (apiFiltered < apiAll) assert.ok(filtered.length < all.length, 'the filter removed places');
+    assert.match(await page.evaluate(() => location.hash), /pk=/);
+    await shot(page, '10-places-kind-filter');
+
+    // A service on top of it.
+    const service = facets.services[0].value;
+    await page.selectOption('#place-service', service);
+    await page.waitForFunction(() => window.ifnViewer.map.getSource('places').tiles[0].includes('services='));
+    await waitIdle(page);
+    const url = new URL((await sourceTiles(page, 'places')).replace(/[{}]/g, ''));
+    assert.equal(url.searchParams.get('services'), service);
+    assert.equal(url.searchParams.get('kinds'), kinds.join('|'), 'the kinds filter stays');
+    const withService = await renderedPlaces(page);
+    assert.ok(withService.length <= filtered.length, 'adding a service filter never adds places');
+    assert.ok(withService.every((pl) => pl.services.toLowerCase().split('|').map((x) => x.trim()).includes(service.toLowerCase())),
+      'every drawn place offers the service');
+
+    // The link restores the filters; « Tous les lieux » removes them.
+    await page.waitForFunction(() => location.hash.includes('ps='));
+    const again = await openViewer(await page.evaluate(() => location.hash));
+    assert.equal(await again.evaluate(() => window.ifnViewer.placesQuery), await page.evaluate(() => window.ifnViewer.placesQuery));
+    assert.equal(await again.isChecked(`#kind-${off}`), false);
+    assert.equal(await again.inputValue('#place-service'), service);
+    await again.close();
+    await page.click('#place-filters-reset');
+    await page.waitForFunction(() => !window.ifnViewer.map.getSource('places').tiles[0].includes('?'));
+    await waitIdle(page);
+    assert.equal((await renderedPlaces(page)).length, all.length, 'without filter every place is back');
+    await page.close();
+  });
+
+  test('the export menu links to /api/export with the current query', async () => {
+    const page = await openViewer();
+    await setOption(page, '#threshold-input', 6);
+    await page.waitForFunction(() => window.ifnViewer.query.includes('threshold=6'));
+    await page.click('#export-btn');
+    await page.waitForSelector('#export-menu:not([hidden])');
+    const { level, query } = await page.evaluate(() => ({ level: window.ifnViewer.level, query: window.ifnViewer.query }));
+    const links = { fgb: '#export-level-fgb', gpkg: '#export-level-gpkg', geojson: '#export-level-geojson', csv: '#export-level-csv-excel' };
+    const bodies = {};
+    for (const [ext, sel] of Object.entries(links)) {
+      assert.equal(await page.isVisible(sel), true, `${sel} is visible in the menu`);
+      const href = new URL(await page.getAttribute(sel, 'href'), BASE);
+      assert.equal(href.pathname, `/api/export/${level}.${ext}`);
+      const expected = { ...params(query), ...(ext === 'csv' ? { excel: '1' } : {}) };
+      assert.deepEqual(params(href.search), expected, `${sel} carries the query`);
+      const res = await fetch(href);
+      assert.equal(res.status, 200, `${href} answers 200`);
+      assert.match(res.headers.get('content-disposition') || '', /attachment/);
+      bodies[ext] = Buffer.from(await res.arrayBuffer());
+    }
+    assert.equal(bodies.fgb.subarray(0, 3).toString('latin1'), 'fgb', 'FlatGeobuf magic bytes');
+    assert.equal(bodies.gpkg.subarray(0, 15).toString('latin1'), 'SQLite format 3', 'GeoPackage is SQLite');
+    const geojson = JSON.parse(bodies.geojson.toString('utf8'));
+    assert.equal(geojson.type, 'FeatureCollection');
+    assert.ok(geojson.features.length > 0 && 'places_all' in geojson.features[0].properties, 'the GeoJSON carries the offer columns');
+    assert.deepEqual([...bodies.csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the Excel CSV starts with a BOM');
+    const header = bodies.csv.toString('utf8').slice(1).split(/\r?\n/)[0].split(';');
+    for (const c of ['code', 'total', 'places_all', 'fragile_population', 'fragile_share_beyond', 'zones_blanches']) assert.ok(header.includes(c), `the Excel CSV has a ${c} column`);
+    // The existing CSV of scores is still offered.
+    assert.equal(new URL(await page.getAttribute('#export-level-csv', 'href'), BASE).pathname, `/api/scores/${level}`);
+    await shot(page, '11-export-menu');
     await page.close();
   });
 

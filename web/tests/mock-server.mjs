@@ -1,6 +1,10 @@
 // A stand-in for `ifn serve`, written from docs/api.md, to develop the viewer while the real
-// server is not there yet. It is NOT used by the end-to-end tests (they run the real binary);
-// its numbers are invented and its scoring is a simplified stand-in for the IFN method.
+// server is not there yet (`scripts/test-web.sh --mock` runs the end-to-end tests against it;
+// without the flag they run the real binary). Its numbers are invented and its scoring is a
+// simplified stand-in for the IFN method; the mediation-offer figures are computed the way
+// docs/api.md describes them (base units = the IRIS here, haversine distances from their
+// centres to synthetic places). FlatGeobuf and GeoPackage exports are placeholders (the right
+// magic bytes, headers and name, not a readable file).
 //
 //   node tests/mock-server.mjs [port]      (serves web/dist when it exists)
 
@@ -95,10 +99,105 @@ for (const level of levels) {
   }
 }
 
+// ---------------------------------------------------------------- mediation places
+const KIND_LABELS = { france_services: 'France Services', conseiller_numerique: 'Conseillers numériques', aidants_connect: 'Aidants Connect', bibliotheque: 'Bibliothèque', autre: 'Autre lieu de médiation' };
+const KIND_KEYS = Object.keys(KIND_LABELS);
+const SERVICES = ['Aide aux démarches administratives', 'Maîtrise des outils numériques du quotidien', 'Accès internet et matériel informatique', 'Insertion professionnelle via le numérique', 'Utilisation sécurisée du numérique', 'Parentalité et éducation avec le numérique'];
+const PUBLICS = ['Seniors', 'Jeunes', 'Familles et/ou enfants', 'Étudiants'];
+const KIND_SETS = [['france_services', 'aidants_connect'], ['aidants_connect'], ['conseiller_numerique'], ['aidants_connect', 'bibliotheque'], ['bibliotheque'], ['autre'], ['france_services'], ['conseiller_numerique', 'aidants_connect']];
 const places = [];
-for (let n = 0; n < 60; n++) {
-  const kinds = [['france_services'], ['conseiller_numerique'], ['aidants_connect', 'bibliotheque'], ['bibliotheque'], ['autre']][n % 5];
-  places.push({ id: `P${n}`, name: `Lieu de médiation ${n + 1}`, lon: W + rnd() * (E - W), lat: S + rnd() * (N - S), kinds, services: ['Accès libre', 'Ateliers numériques', 'Aide aux démarches'].slice(0, 1 + (n % 3)), publics: 'Tous publics', address: `${n + 1} rue de la Mairie`, commune: communes[n % communes.length].name });
+for (let n = 0; n < 110; n++) {
+  const kinds = KIND_SETS[n % KIND_SETS.length];
+  // places gather in the west (towns), so that the east keeps zones blanches
+  const lon = W + Math.pow(rnd(), 1.6) * (E - W);
+  const lat = S + rnd() * (N - S);
+  const services = SERVICES.filter((_, i) => i === n % SERVICES.length || rnd() < 0.3);
+  const publics = PUBLICS.filter(() => rnd() < 0.35);
+  places.push({ id: `P${n}`, name: `Lieu de médiation ${n + 1}`, lon, lat, kinds, services, publics, address: `${n + 1} rue de la Mairie`, source: 'maquette (fictif)' });
+}
+const inBox = (b, lon, lat) => lon >= b[0] && lon < b[2] && lat >= b[1] && lat < b[3];
+for (const p of places) {
+  const u = iris.find((x) => inBox(x.box, p.lon, p.lat));
+  p.unit = u?.code ?? null;
+  p.commune = u ? communes.find((c) => c.code === u.commune).name : '';
+}
+
+// ---------------------------------------------------------------- offer (docs/api.md)
+const OFFER_GROUPS = ['all', 'france_services', 'conseiller_numerique', 'aidants_connect', 'bibliotheque'];
+const FLAT_FIELDS = [
+  ...OFFER_GROUPS.map((g) => `places_${g}`), ...OFFER_GROUPS.map((g) => `places_per_10k_${g}`),
+  'fragile_population', 'places_per_10k_fragile', 'mean_distance_km', 'fragile_mean_distance_km', 'fragile_share_beyond', 'zones_blanches',
+];
+const inGroup = (p, g) => g === 'all' || p.kinds.includes(g);
+function haversineKm(a, b) {
+  const r = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * r, dLon = (b[0] - a[0]) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * r) * Math.cos(b[1] * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+// Distances from each base unit's centre to the nearest place of every group (once).
+for (const u of iris) {
+  u.centre = [(u.box[0] + u.box[2]) / 2, (u.box[1] + u.box[3]) / 2];
+  u.dist = {};
+  for (const g of OFFER_GROUPS) {
+    let best = Infinity;
+    for (const p of places) if (inGroup(p, g)) best = Math.min(best, haversineKm(u.centre, [p.lon, p.lat]));
+    u.dist[g] = Number.isFinite(best) ? best : null;
+  }
+}
+function offerOptions(q) {
+  const read = (key, def) => {
+    const t = (q.get(key) || '').trim();
+    if (!t) return def;
+    const v = Number(t);
+    if (Number.isNaN(v)) throw new Error(`${key} '${t}': expected a number`);
+    return v;
+  };
+  const o = { threshold: read('threshold', 7), distance_km: read('distance_km', 10) };
+  if (!Number.isFinite(o.threshold)) throw new Error(`threshold = ${o.threshold}: expected a finite score, usually between 1 and 10`);
+  if (!Number.isFinite(o.distance_km) || o.distance_km < 0) throw new Error(`distance_km = ${o.distance_km}: expected a finite distance in km, ≥ 0`);
+  return o;
+}
+const weightedMean = (units, f) => {
+  let s = 0, w = 0;
+  for (const u of units) { const v = f(u); if (v != null) { s += v * u.population; w += u.population; } }
+  return w > 0 ? s / w : null;
+};
+const irisByCode = new Map(territories.iris.map((t) => [t.code, t]));
+/** Offer figures of a territory for a selection and options (the `offer` object of the API). */
+function offerOf(t, sel, opts) {
+  const members = t.members;
+  const codes = new Set(members.map((u) => u.code));
+  const inside = places.filter((p) => codes.has(p.unit));
+  const per10k = (n, pop) => (pop > 0 ? (n * 10000) / pop : null);
+  const placesBy = Object.fromEntries(OFFER_GROUPS.map((g) => [g, inside.filter((p) => inGroup(p, g)).length]));
+  const fragile = members.filter((u) => { const s = total(irisByCode.get(u.code), sel); return s != null && s >= opts.threshold; });
+  const fragilePop = fragile.reduce((a, u) => a + u.population, 0);
+  const beyond = fragile.filter((u) => u.dist.all != null && u.dist.all > opts.distance_km);
+  const beyondPop = beyond.reduce((a, u) => a + u.population, 0);
+  const known = fragile.filter((u) => u.dist.all != null).reduce((a, u) => a + u.population, 0);
+  return {
+    options: { threshold: opts.threshold, distance_km: opts.distance_km },
+    code: t.code,
+    population: t.population,
+    places: placesBy,
+    places_per_10k: Object.fromEntries(OFFER_GROUPS.map((g) => [g, per10k(placesBy[g], t.population)])),
+    fragile_population: fragilePop,
+    places_per_10k_fragile: per10k(placesBy.all, fragilePop),
+    mean_distance_km: Object.fromEntries(OFFER_GROUPS.map((g) => [g, weightedMean(members, (u) => u.dist[g])])),
+    fragile_mean_distance_km: weightedMean(fragile, (u) => u.dist.all),
+    fragile_population_beyond: beyondPop,
+    fragile_share_beyond: known > 0 ? beyondPop / known : null,
+    zones_blanches: beyond.map((u) => u.code),
+    zones_blanches_population: beyondPop,
+    units_without_centre: 0,
+  };
+}
+/** The offer as flat columns (tiles, exports); null when unknown. */
+function flatOffer(o) {
+  const v = [...OFFER_GROUPS.map((g) => o.places[g]), ...OFFER_GROUPS.map((g) => o.places_per_10k[g]),
+    o.fragile_population, o.places_per_10k_fragile, o.mean_distance_km.all, o.fragile_mean_distance_km, o.fragile_share_beyond, o.zones_blanches.length];
+  return FLAT_FIELDS.map((name, i) => [name, v[i] ?? null]);
 }
 
 // ---------------------------------------------------------------- scoring
@@ -119,7 +218,7 @@ function total(t, sel) {
   for (const k of sel.indicators) { s += t.cls[k] * sel.weights[k]; w += sel.weights[k]; }
   return w > 0 ? s / w : null;
 }
-function detail(t, sel) {
+function detail(t, sel, opts) {
   const tot = total(t, sel);
   const all = [...sel.def.ifn.map((k) => [k, 'ifn']), ...sel.def.contexte.map((k) => [k, 'contexte'])];
   return {
@@ -131,26 +230,120 @@ function detail(t, sel) {
       const def = catalogue.indicators.find((i) => i.key === k);
       return { key: k, label: def.label, unit: def.unit, axis, selected: sel.indicators.includes(k), weight: sel.weights[k] ?? 0, raw: t.raw[k], class: t.cls[k], definition: def.definition, source: def.source, producer: def.producer, vintage: def.vintage };
     }),
+    offer: offerOf(t, sel, opts),
   };
 }
 const rect = (b) => ({ type: 'Polygon', coordinates: [[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]] });
+const selectionKey = (sel, opts) => JSON.stringify([sel.profile, sel.indicators, sel.weights, sel.reference, opts.threshold, opts.distance_km]);
+/** A small LRU of built geojson-vt indexes. */
 const tileIndexCache = new Map();
-function tileIndex(level, sel) {
-  const key = level + JSON.stringify(sel.weights) + sel.profile;
-  if (!tileIndexCache.has(key)) {
+function cached(key, build) {
+  if (tileIndexCache.has(key)) {
+    const v = tileIndexCache.get(key);
+    tileIndexCache.delete(key);
+    tileIndexCache.set(key, v);
+    return v;
+  }
+  const v = build();
+  tileIndexCache.set(key, v);
+  if (tileIndexCache.size > 40) tileIndexCache.delete(tileIndexCache.keys().next().value);
+  return v;
+}
+const geometryOf = (t) => ({ type: 'MultiPolygon', coordinates: (t.level === 'iris' ? [t.box] : t.members.map((u) => u.box)).map((b) => rect(b).coordinates) });
+function tileIndex(level, sel, opts) {
+  return cached(`${level}|${selectionKey(sel, opts)}`, () => {
     const features = territories[level].map((t, id) => {
       const props = { code: t.code, name: t.name, population: t.population };
       const tot = total(t, sel);
       if (tot != null) props.score = tot;
       for (const k of sel.indicators) props[k] = t.cls[k];
-      const boxes = level === 'iris' ? [t.box] : t.members.map((u) => u.box);
-      return { type: 'Feature', id, properties: props, geometry: { type: 'MultiPolygon', coordinates: boxes.map((b) => rect(b).coordinates) } };
+      for (const [name, v] of flatOffer(offerOf(t, sel, opts))) if (v != null && !Number.isNaN(v)) props[name] = v;
+      return { type: 'Feature', id, properties: props, geometry: geometryOf(t) };
     });
-    tileIndexCache.set(key, new geojsonvt({ type: 'FeatureCollection', features }, { maxZoom: 14, indexMaxZoom: 5, tolerance: 3, extent: 4096 }));
-  }
-  return tileIndexCache.get(key);
+    return new geojsonvt({ type: 'FeatureCollection', features }, { maxZoom: 14, indexMaxZoom: 5, tolerance: 3, extent: 4096 });
+  });
 }
-const placesGeojson = () => ({ type: 'FeatureCollection', features: places.map((p) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { id: p.id, name: p.name, kinds: p.kinds.join('|'), services: p.services.join('|'), publics: p.publics, address: p.address, commune: p.commune } })) });
+
+/** Places filter (docs/api.md): `|`-separated lists; lists AND, values OR; services/publics case-insensitive. */
+function placeFilter(q) {
+  const list = (key) => (q.get(key) || '').split('|').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const kinds = list('kinds');
+  for (const k of kinds) if (!KIND_KEYS.includes(k)) throw new Error(`unknown place kind '${k}': expected one of ${KIND_KEYS.join(', ')}`);
+  const services = list('services'), publics = list('publics');
+  const any = (wanted, have) => !wanted.length || have.some((h) => wanted.includes(h.trim().toLowerCase()));
+  return {
+    key: JSON.stringify([kinds, services, publics]),
+    matches: (p) => (!kinds.length || p.kinds.some((k) => kinds.includes(k))) && any(services, p.services) && any(publics, p.publics),
+  };
+}
+const placeFeature = (p, joined) => ({
+  type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+  properties: joined
+    ? { id: p.id, name: p.name, kinds: p.kinds.join('|'), services: p.services.join('|'), publics: p.publics.join('|'), address: p.address, commune: p.commune }
+    : { id: p.id, name: p.name, kinds: p.kinds, services: p.services, publics: p.publics, address: p.address, commune: p.commune, source: p.source },
+});
+function placesTileIndex(filter) {
+  return cached(`places|${filter.key}`, () => new geojsonvt({ type: 'FeatureCollection', features: places.filter(filter.matches).map((p) => placeFeature(p, true)) }, { maxZoom: 14 }));
+}
+function facets() {
+  const count = (values) => {
+    const m = new Map();
+    for (const v of values) m.set(v, (m.get(v) || 0) + 1);
+    return [...m].map(([value, n]) => ({ value, count: n })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  };
+  const kinds = KIND_KEYS.map((key) => ({ key, label: KIND_LABELS[key], count: places.filter((p) => p.kinds.includes(key)).length }))
+    .sort((a, b) => b.count - a.count);
+  return { total: places.length, kinds, services: count(places.flatMap((p) => p.services)), publics: count(places.flatMap((p) => p.publics)) };
+}
+
+// ---------------------------------------------------------------- exports and diagnostic
+const EXPORT_TYPES = { fgb: 'application/vnd.flatgeobuf', gpkg: 'application/geopackage+sqlite3', geojson: 'application/geo+json', csv: 'text/csv; charset=utf-8' };
+function exportRows(level, sel, opts) {
+  const columns = ['code', 'name', 'population', 'total', 'indicators_used', ...sel.indicators.flatMap((k) => [`${k}_class`, `${k}_raw`]), ...FLAT_FIELDS];
+  const rows = territories[level].map((t) => {
+    const tot = total(t, sel);
+    return [t.code, t.name, t.population, tot, sel.indicators.length, ...sel.indicators.flatMap((k) => [t.cls[k], t.raw[k]]), ...flatOffer(offerOf(t, sel, opts)).map(([, v]) => v)];
+  });
+  return { columns, rows };
+}
+function exportFile(level, ext, sel, opts, excel) {
+  const { columns, rows } = exportRows(level, sel, opts);
+  if (ext === 'csv') {
+    const sep = excel ? ';' : ',';
+    const cell = (v) => {
+      if (v == null || (typeof v === 'number' && Number.isNaN(v))) return '';
+      const s = typeof v === 'number' && excel ? String(v).replace('.', ',') : String(v);
+      return s.includes(sep) || /["\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const text = [columns, ...rows].map((r) => r.map(cell).join(sep)).join('\r\n') + '\r\n';
+    return Buffer.from((excel ? '\ufeff' : '') + text, 'utf8');
+  }
+  if (ext === 'geojson') {
+    const features = rows.map((r, i) => ({ type: 'Feature', geometry: geometryOf(territories[level][i]), properties: Object.fromEntries(columns.map((c, j) => [c, r[j] ?? null])) }));
+    return Buffer.from(JSON.stringify({ type: 'FeatureCollection', name: level, features }));
+  }
+  // Placeholders: the magic bytes of the format, then a note (the mock writes no real file).
+  const magic = ext === 'fgb' ? Buffer.from([0x66, 0x67, 0x62, 0x03, 0x66, 0x67, 0x62, 0x00]) : Buffer.from('SQLite format 3\0', 'latin1');
+  return Buffer.concat([magic, Buffer.from(`\nmock ifn server: placeholder ${ext} export of ${rows.length} ${level} rows (${columns.join(',')})\n`)]);
+}
+function diagnosticHtml(t, sel, opts) {
+  const d = detail(t, sel, opts);
+  const o = d.offer;
+  const nf = (x, digits = 1) => (x == null ? '—' : Number(x).toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  const e = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  const ind = d.indicators.filter((i) => i.selected).map((i) => `<tr><td>${e(i.label)}</td><td>${nf(i.class, 0)}</td><td>${nf(i.raw)}</td></tr>`).join('');
+  const kinds = OFFER_GROUPS.map((g) => `<tr><td>${g === 'all' ? 'Tous les lieux' : e(KIND_LABELS[g])}</td><td>${o.places[g]}</td><td>${nf(o.places_per_10k[g])}</td><td>${nf(o.mean_distance_km[g])} km</td></tr>`).join('');
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Diagnostic territorial — ${e(t.name)}</title>
+<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}@media print{@page{size:A4}}</style></head>
+<body><p><strong>Territoire fictif de démonstration (maquette)</strong></p>
+<h1>Diagnostic territorial — ${e(t.name)}</h1><p>${e(t.level)} ${e(t.code)} · ${nf(t.population, 0)} habitants · profil ${e(sel.profile)}</p>
+<h2>Besoins : Indice de Fragilité Numérique</h2><p>Score : <strong>${e(d.total_display.replace('.', ','))}</strong> / 10</p>
+<table><tr><th>Indicateur</th><th>Classe</th><th>Valeur</th></tr>${ind}</table>
+<h2>Offre de médiation</h2><p>Seuil de fragilité ${nf(opts.threshold, 0)}, distance d'accès ${nf(opts.distance_km, 0)} km.</p>
+<table><tr><th>Type</th><th>Lieux</th><th>Pour 10 000 hab.</th><th>Distance moyenne</th></tr>${kinds}</table>
+<p>Population fragile : ${nf(o.fragile_population, 0)} habitants, dont ${nf(o.fragile_share_beyond == null ? null : o.fragile_share_beyond * 100)} % à plus de ${nf(opts.distance_km, 0)} km d'un lieu.</p>
+<p>Zones blanches : ${o.zones_blanches.length}${o.zones_blanches.length ? ` (${o.zones_blanches.map(e).join(', ')})` : ''}.</p></body></html>`;
+}
 function norm(s) { return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
 
 // ---------------------------------------------------------------- HTTP
@@ -182,27 +375,55 @@ const server = http.createServer((req, res) => {
     if ((m = p.match(/^\/api\/territories\/(\w+)\/([^/]+)$/))) {
       const t = territories[m[1]]?.find((x) => x.code === decodeURIComponent(m[2]));
       if (!t) return send(res, 404, { error: `territoire inconnu : ${m[1]} ${m[2]}`, status: 404 });
-      return send(res, 200, detail(t, selection(q)));
+      return send(res, 200, detail(t, selection(q), offerOptions(q)));
     }
     if (p === '/api/compare') {
       const sel = selection(q);
+      const opts = offerOptions(q);
       const list = (q.get('codes') || '').split(',').map((c) => territories[q.get('level')].find((t) => t.code === c)).filter(Boolean);
-      return send(res, 200, { territories: list.map((t) => detail(t, sel)) });
+      return send(res, 200, { territories: list.map((t) => detail(t, sel, opts)) });
     }
     if ((m = p.match(/^\/api\/scores\/(\w+)$/))) {
       const sel = selection(q);
+      offerOptions(q);
       const rows = territories[m[1]].map((t) => [t.code, t.name, t.population, total(t, sel)?.toFixed(1) ?? '', ...sel.indicators.map((k) => t.cls[k])]);
       const csv = [['code', 'name', 'population', 'total', ...sel.indicators], ...rows].map((r) => r.join(',')).join('\n') + '\n';
       return send(res, 200, csv, 'text/csv; charset=utf-8');
     }
-    if (p === '/api/places') return send(res, 200, placesGeojson(), 'application/geo+json');
+    if (p === '/api/places/facets') return send(res, 200, facets());
+    if (p === '/api/places') {
+      const filter = placeFilter(q);
+      let bbox = null;
+      if (q.get('bbox')) {
+        bbox = q.get('bbox').split(',').map(Number);
+        if (bbox.length !== 4 || !bbox.every(Number.isFinite) || bbox[0] > bbox[2] || bbox[1] > bbox[3]) throw new Error(`bbox '${q.get('bbox')}': expected four finite numbers west,south,east,north`);
+      }
+      const list = places.filter((pl) => filter.matches(pl) && (!bbox || (pl.lon >= bbox[0] && pl.lon <= bbox[2] && pl.lat >= bbox[1] && pl.lat <= bbox[3])));
+      return send(res, 200, { type: 'FeatureCollection', features: list.map((pl) => placeFeature(pl, false)) }, 'application/geo+json');
+    }
+    if ((m = p.match(/^\/api\/export\/(\w+)\.(\w+)$/))) {
+      const [, level, ext] = m;
+      if (!territories[level]) return send(res, 404, { error: `unknown level '${level}'`, status: 404 });
+      if (!EXPORT_TYPES[ext]) return send(res, 404, { error: `unknown export format '${ext}': expected fgb, gpkg, geojson or csv`, status: 404 });
+      const excel = q.get('excel');
+      if (excel && !['0', '1', 'true', 'false'].includes(excel)) throw new Error(`excel '${excel}': expected 1 or 0`);
+      const body = exportFile(level, ext, selection(q), offerOptions(q), ext === 'csv' && (excel === '1' || excel === 'true'));
+      res.writeHead(200, { 'content-type': EXPORT_TYPES[ext], 'content-disposition': `attachment; filename="ifn-${level}.${ext}"`, 'accept-ranges': 'bytes', 'content-length': body.length });
+      return res.end(body);
+    }
+    if ((m = p.match(/^\/diagnostic\/(\w+)\/([^/]+)$/))) {
+      const t = territories[m[1]]?.find((x) => x.code === decodeURIComponent(m[2]));
+      if (!t) return send(res, 404, { error: `territoire inconnu : ${m[1]} ${m[2]}`, status: 404 });
+      return send(res, 200, diagnosticHtml(t, selection(q), offerOptions(q)), 'text/html; charset=utf-8');
+    }
     if ((m = p.match(/^\/tiles\/(\w+)\.json$/))) {
       return send(res, 200, { tilejson: '3.0.0', tiles: [`http://${req.headers.host}/tiles/${m[1]}/{z}/{x}/{y}.mvt?${q}`], minzoom: 0, maxzoom: 14, bounds: [W, S, E, N], vector_layers: [{ id: m[1], fields: {} }] });
     }
     if ((m = p.match(/^\/tiles\/(\w+)\/(\d+)\/(\d+)\/(\d+)\.mvt$/))) {
       const [, level, z, x, y] = m;
       const layer = level === 'places' ? 'places' : level;
-      const index = level === 'places' ? new geojsonvt(placesGeojson(), { maxZoom: 14 }) : tileIndex(level, selection(q));
+      if (level !== 'places' && !territories[level]) return send(res, 404, { error: `unknown tile layer '${level}'`, status: 404 });
+      const index = level === 'places' ? placesTileIndex(placeFilter(q)) : tileIndex(level, selection(q), offerOptions(q));
       const tile = index.getTile(+z, +x, +y);
       if (!tile) { res.writeHead(204); return res.end(); }
       return send(res, 200, Buffer.from(vtpbf.fromGeojsonVt({ [layer]: tile }, { version: 2 })), 'application/vnd.mapbox-vector-tile');

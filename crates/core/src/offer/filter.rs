@@ -32,18 +32,21 @@ pub struct PlaceFilter {
     pub publics: Vec<String>,
 }
 
-fn split(s: &str) -> Vec<String> {
-    s.split(['|', ','])
+/// Splits a list on `|` (and `,` when `comma`: kind keys never hold one, but services and
+/// publics may).
+fn split(s: &str, comma: bool) -> Vec<String> {
+    s.split(|c| c == '|' || (comma && c == ','))
         .map(|x| x.trim().to_lowercase())
         .filter(|x| !x.is_empty())
         .collect()
 }
 
 impl PlaceFilter {
-    /// Parses `|`- or `,`-separated lists (URL query values). An unknown kind is an error
-    /// naming the accepted keys.
+    /// Parses `|`-separated lists (URL query values; kinds may also be `,`-separated, services
+    /// and publics not, as their values may hold commas). An unknown kind is an error naming
+    /// the accepted keys.
     pub fn parse(kinds: &str, services: &str, publics: &str) -> Result<PlaceFilter, String> {
-        let kinds = split(kinds)
+        let kinds = split(kinds, true)
             .iter()
             .map(|k| {
                 PlaceKind::parse(k).ok_or_else(|| {
@@ -56,8 +59,8 @@ impl PlaceFilter {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(PlaceFilter {
             kinds,
-            services: split(services),
-            publics: split(publics),
+            services: split(services, false),
+            publics: split(publics, false),
         })
     }
 
