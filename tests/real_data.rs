@@ -141,11 +141,9 @@ fn the_store_carries_its_build_report_and_provenance() {
     let sig = &report["datasets"]["anct_sig_ville_demo_2020_com"];
     assert_eq!(sig["unmatched"].as_object().map(|m| m.len()), Some(0));
     assert!(
-        sig["notes"]
-            .as_array()
-            .expect("notes")
-            .iter()
-            .any(|n| n.as_str().is_some_and(|n| n.starts_with("134 rows ignored"))),
+        sig["notes"].as_array().expect("notes").iter().any(|n| n
+            .as_str()
+            .is_some_and(|n| n.starts_with("134 rows ignored"))),
         "{sig}"
     );
 }

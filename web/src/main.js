@@ -389,7 +389,9 @@ async function main() {
         ${kinds.length ? `<p>${kinds.map((k) => `<span class="fr-badge fr-badge--sm fr-badge--blue-ecume">${esc(k)}</span>`).join(' ')}</p>` : ''}
         ${services.length ? `<p><strong>Services :</strong> ${services.map(esc).join(', ')}</p>` : ''}
         ${p.publics ? `<p><strong>Publics :</strong> ${splitList(p.publics).map(esc).join(', ')}</p>` : ''}
-        <p>${esc(p.address)}${p.commune ? `, ${esc(p.commune)}` : ''}</p></div>`)
+        ${p.address === undefined
+    ? '<p class="ifn-hint">Zoomez pour voir l’adresse et les services de ce lieu.</p>'
+    : `<p>${esc(p.address)}${p.commune ? `, ${esc(p.commune)}` : ''}</p>`}</div>`)
       .addTo(map);
   });
   map.on('mouseenter', 'places-points', () => { map.getCanvas().style.cursor = 'pointer'; });

@@ -741,8 +741,9 @@ fn table_values(
         r.ambiguous = ambiguous;
         r.duplicates_merged = merged;
         for (reason, n) in &ignored {
-            r.notes
-                .push(format!("{n} rows ignored as declared in the manifest: {reason}"));
+            r.notes.push(format!(
+                "{n} rows ignored as declared in the manifest: {reason}"
+            ));
         }
         if not_split > 0 {
             r.notes.push(format!(

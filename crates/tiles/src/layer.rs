@@ -28,7 +28,15 @@ pub struct TileOptions {
     pub min_area_px2: f64,
     /// Memory budget of the clipped-geometry cache, in bytes.
     pub geometry_cache_bytes: usize,
+    /// Size budget of one encoded (uncompressed) tile. A tile over it first loses the detail
+    /// properties (indicator classes and offer figures other than `zones_blanches`), then its
+    /// smallest features, as tippecanoe drops the densest features at low zoom: the whole of
+    /// France stays light at low zoom, and the full detail comes back when zooming in.
+    pub max_tile_bytes: usize,
 }
+
+/// The default [`TileOptions::max_tile_bytes`]: 500 KB.
+pub const TILE_BUDGET_BYTES: usize = 500 * 1024;
 
 impl Default for TileOptions {
     fn default() -> Self {
@@ -38,6 +46,7 @@ impl Default for TileOptions {
             tolerance_px: 0.25,
             min_area_px2: 1.0,
             geometry_cache_bytes: 256 << 20,
+            max_tile_bytes: TILE_BUDGET_BYTES,
         }
     }
 }
@@ -59,6 +68,9 @@ pub struct TileFeature {
     pub source: u32,
     /// MVT geometry commands, rings oriented.
     pub commands: Vec<u32>,
+    /// Area of its exterior rings in the tile, in tile units² (to drop the smallest first
+    /// when a tile is over its size budget).
+    pub area: f64,
 }
 
 /// The clipped and simplified geometry of one tile, independent of any score.
@@ -209,6 +221,7 @@ impl LevelTiler {
             let inside =
                 b[0] >= window[0] && b[2] <= window[2] && b[1] >= window[1] && b[3] <= window[3];
             let mut polygons: Vec<Vec<Vec<(i32, i32)>>> = Vec::new();
+            let mut area = 0.0;
             for polygon in &f.polygons {
                 let mut rings = Vec::with_capacity(polygon.len());
                 for (r, ring) in polygon.iter().enumerate() {
@@ -235,6 +248,9 @@ impl LevelTiler {
                         continue;
                     }
                     orient_ring(&mut q, r == 0);
+                    if r == 0 {
+                        area += ring_area2(&q).unsigned_abs() as f64 / 2.0;
+                    }
                     rings.push(q);
                 }
                 if !rings.is_empty() {
@@ -245,6 +261,7 @@ impl LevelTiler {
                 out.features.push(TileFeature {
                     source: i as u32,
                     commands: encode_polygons(&polygons),
+                    area,
                 });
             }
         }
@@ -277,6 +294,10 @@ impl LevelTiler {
 
     /// Encodes already clipped geometry with the scores of a selection attached (see
     /// [`LevelTiler::tile`]). This is the per-request part: no clipping happens here.
+    ///
+    /// A tile over [`TileOptions::max_tile_bytes`] is encoded with the light properties only
+    /// (`code`, `name`, `population`, `score`, `zones_blanches`); if still over, its smallest
+    /// features are left out until it fits.
     pub fn encode(
         &self,
         geometry: &TileGeometry,
@@ -287,9 +308,50 @@ impl LevelTiler {
         if geometry.features.is_empty() {
             return Vec::new();
         }
+        let budget = self.options.max_tile_bytes;
+        let all: Vec<&TileFeature> = geometry.features.iter().collect();
+        let full = self.encode_features(&all, layer, scores, offer, true);
+        if full.len() <= budget {
+            return full;
+        }
+        let light = self.encode_features(&all, layer, scores, offer, false);
+        if light.len() <= budget {
+            return light;
+        }
+        // Largest first; ties by source index, so that the result is deterministic.
+        let mut by_area = all;
+        by_area.sort_by(|a, b| b.area.total_cmp(&a.area).then(a.source.cmp(&b.source)));
+        let mut keep = (by_area.len() as f64 * budget as f64 / light.len() as f64) as usize;
+        loop {
+            keep = keep.min(by_area.len());
+            let mut kept: Vec<&TileFeature> = by_area[..keep].to_vec();
+            // Back to the geometry's order: the same features always give the same bytes.
+            kept.sort_by_key(|f| f.source);
+            let t = self.encode_features(&kept, layer, scores, offer, false);
+            if t.len() <= budget || keep <= 1 {
+                debug!(
+                    features = geometry.features.len(),
+                    kept = keep,
+                    bytes = t.len(),
+                    "tile over budget: smallest features left out"
+                );
+                return t;
+            }
+            keep = keep * 9 / 10;
+        }
+    }
+
+    fn encode_features(
+        &self,
+        features: &[&TileFeature],
+        layer: &str,
+        scores: &LevelScores,
+        offer: Option<&LevelOffer>,
+        detail: bool,
+    ) -> Vec<u8> {
         let mut builder = LayerBuilder::new(layer);
         let mut props: Vec<(&str, Value)> = Vec::with_capacity(4 + scores.indicators.len());
-        for tf in &geometry.features {
+        for tf in features {
             let Some(f) = self.features.get(tf.source as usize) else {
                 continue;
             };
@@ -303,10 +365,12 @@ impl LevelTiler {
                     if !scores.total[r].is_nan() {
                         props.push(("score", Value::Double(scores.total[r])));
                     }
-                    for (k, key) in scores.indicators.iter().enumerate() {
-                        let c = scores.classes[(r, k)];
-                        if !c.is_nan() {
-                            props.push((key.as_str(), Value::Double(c)));
+                    if detail {
+                        for (k, key) in scores.indicators.iter().enumerate() {
+                            let c = scores.classes[(r, k)];
+                            if !c.is_nan() {
+                                props.push((key.as_str(), Value::Double(c)));
+                            }
                         }
                     }
                     // Rows of an offer follow the rows of the scores (Engine::codes order).
@@ -314,10 +378,17 @@ impl LevelTiler {
                         .and_then(|o| o.territories.get(r))
                         .filter(|t| t.code == f.code)
                     {
-                        for (name, v) in t.flat_fields() {
-                            if !v.is_nan() {
-                                props.push((name, number(v)));
+                        if detail {
+                            for (name, v) in t.flat_fields() {
+                                if !v.is_nan() {
+                                    props.push((name, number(v)));
+                                }
                             }
+                        } else {
+                            props.push((
+                                "zones_blanches",
+                                Value::Uint(t.zones_blanches.len() as u64),
+                            ));
                         }
                     }
                 }
@@ -348,51 +419,93 @@ fn number(v: f64) -> Value {
 pub struct PlacesTiler {
     places: Vec<Place>,
     world: Vec<(f64, f64)>,
+    max_tile_bytes: usize,
 }
 
 impl PlacesTiler {
-    /// Projects the places once.
+    /// Projects the places once; tiles keep to [`TILE_BUDGET_BYTES`].
     pub fn new(places: &[Place]) -> PlacesTiler {
+        PlacesTiler::with_budget(places, TILE_BUDGET_BYTES)
+    }
+
+    /// The same with another tile size budget (bytes of an uncompressed tile).
+    pub fn with_budget(places: &[Place], max_tile_bytes: usize) -> PlacesTiler {
         PlacesTiler {
             world: places
                 .iter()
                 .map(|p| lonlat_to_world(p.lon, p.lat))
                 .collect(),
             places: places.to_vec(),
+            max_tile_bytes,
         }
     }
 
     /// Encodes the places inside a tile as layer `places`: id = index, properties `id`,
     /// `name`, `kinds`, `services`, `publics` (`|`-separated), `address`, `commune`. With a
     /// filter, only the places it accepts.
+    ///
+    /// A tile over the size budget (the whole of France at low zoom) carries `id`, `name` and
+    /// `kinds` only; if still over, one place per cell of a grid (a screen pixel, then 2, 4…
+    /// pixels), the first in the store's order: places that would be drawn on top of each
+    /// other anyway.
     pub fn tile(&self, tile: TileId, filter: Option<&PlaceFilter>) -> Vec<u8> {
         let extent = f64::from(EXTENT);
         let scale = extent * f64::from(tile.side());
         let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
-        let mut builder = LayerBuilder::new("places");
-        for (i, (p, &(wx, wy))) in self.places.iter().zip(&self.world).enumerate() {
-            let (x, y) = (wx * scale - ox, wy * scale - oy);
-            if !(0.0..extent).contains(&x) || !(0.0..extent).contains(&y) {
-                continue;
-            }
-            if filter.is_some_and(|f| !f.matches(p)) {
-                continue;
-            }
-            let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
-            let props = [
-                ("id", Value::String(p.id.clone())),
-                ("name", Value::String(p.name.clone())),
-                ("kinds", Value::String(kinds.join("|"))),
-                ("services", Value::String(p.services.join("|"))),
-                ("publics", Value::String(p.publics.join("|"))),
-                ("address", Value::String(p.address.clone())),
-                ("commune", Value::String(p.commune.clone())),
-            ];
-            let geom = encode_points(&[(x.floor() as i32, y.floor() as i32)]);
-            builder.add_feature(Some(i as u64), GeomType::Point, &geom, &props);
-        }
-        if builder.is_empty() {
+        let inside: Vec<(usize, (i32, i32))> = self
+            .places
+            .iter()
+            .zip(&self.world)
+            .enumerate()
+            .filter_map(|(i, (p, &(wx, wy)))| {
+                let (x, y) = (wx * scale - ox, wy * scale - oy);
+                let keep = (0.0..extent).contains(&x)
+                    && (0.0..extent).contains(&y)
+                    && filter.is_none_or(|f| f.matches(p));
+                keep.then_some((i, (x.floor() as i32, y.floor() as i32)))
+            })
+            .collect();
+        if inside.is_empty() {
             return Vec::new();
+        }
+        let full = self.encode(&inside, true);
+        if full.len() <= self.max_tile_bytes {
+            return full;
+        }
+        let mut out = self.encode(&inside, false);
+        // 8 tile units = one screen pixel of a 512-pixel tile.
+        let mut cell = 8;
+        while out.len() > self.max_tile_bytes && cell <= EXTENT as i32 {
+            let mut seen = std::collections::HashSet::new();
+            let thinned: Vec<(usize, (i32, i32))> = inside
+                .iter()
+                .filter(|(_, (x, y))| seen.insert((x.div_euclid(cell), y.div_euclid(cell))))
+                .copied()
+                .collect();
+            out = self.encode(&thinned, false);
+            cell *= 2;
+        }
+        out
+    }
+
+    fn encode(&self, points: &[(usize, (i32, i32))], detail: bool) -> Vec<u8> {
+        let mut builder = LayerBuilder::new("places");
+        let mut props: Vec<(&str, Value)> = Vec::with_capacity(7);
+        for &(i, xy) in points {
+            let p = &self.places[i];
+            let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
+            props.clear();
+            props.push(("id", Value::String(p.id.clone())));
+            props.push(("name", Value::String(p.name.clone())));
+            props.push(("kinds", Value::String(kinds.join("|"))));
+            if detail {
+                props.push(("services", Value::String(p.services.join("|"))));
+                props.push(("publics", Value::String(p.publics.join("|"))));
+                props.push(("address", Value::String(p.address.clone())));
+                props.push(("commune", Value::String(p.commune.clone())));
+            }
+            let geom = encode_points(&[xy]);
+            builder.add_feature(Some(i as u64), GeomType::Point, &geom, &props);
         }
         let mut out = Vec::new();
         builder.finish_into(&mut out);

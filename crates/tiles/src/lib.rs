@@ -36,7 +36,9 @@ use std::io::Write;
 
 pub use cache::SizedCache;
 pub use error::{TilesError, TilesResult};
-pub use layer::{LevelTiler, PlacesTiler, TileFeature, TileGeometry, TileOptions};
+pub use layer::{
+    LevelTiler, PlacesTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES,
+};
 pub use tile::{TileId, MAX_ZOOM};
 
 /// Gzips a buffer (tiles are served and stored gzipped, as MapLibre and MBTiles expect).
