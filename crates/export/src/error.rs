@@ -37,14 +37,6 @@ pub enum ExportError {
         /// Levels that have contours.
         available: String,
     },
-    /// A scored territory has no contour in the store.
-    #[error("{level} '{code}' has a score but no contour in the store: the store's geometry/{level}.fgb is incomplete; rebuild the store")]
-    MissingContour {
-        /// The level.
-        level: Level,
-        /// The territory code.
-        code: String,
-    },
     /// The offer given with the scores is of another level or other territories.
     #[error("the mediation offer is for level '{offer_level}' but the scores are for '{level}' (or their territories differ): compute both with the same engine, level and selection")]
     OfferMismatch {

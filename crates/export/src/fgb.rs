@@ -85,7 +85,7 @@ pub(crate) fn write(input: &ExportInput<'_>, out: &mut dyn Write) -> ExportResul
     }
     let s = input.scores;
     let mut cells = Vec::with_capacity(cols.len());
-    for (t, geometry) in rows.into_iter().enumerate() {
+    for (t, geometry) in rows.features.iter().copied() {
         input.cells(t, &mut cells);
         let mut result: GzResult<()> = Ok(());
         let add = fgb.add_feature_geom(MultiPolygonRef(geometry), |w| {

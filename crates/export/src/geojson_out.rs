@@ -100,13 +100,16 @@ pub(crate) fn write(
         "ifn": ifn,
     });
     let head = serde_json::to_string(&head).map_err(ExportError::Json)?;
-    // `{"name":…,"ifn":…` then the features.
-    out.write_all(&head.as_bytes()[..head.len() - 1])?;
-    out.write_all(br#","type":"FeatureCollection","features":["#)?;
+    // `"type"` first: GDAL recognises GeoJSON from the first bytes of the file, and the
+    // provenance of a national store runs to several kilobytes. Then `"name"`, `"ifn"` and
+    // the features.
+    out.write_all(br#"{"type":"FeatureCollection","#)?;
+    out.write_all(&head.as_bytes()[1..head.len() - 1])?;
+    out.write_all(br#","features":["#)?;
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    for (t, mp) in rows.into_iter().enumerate() {
+    for (i, &(t, mp)) in rows.features.iter().enumerate() {
         buf.clear();
-        if t > 0 {
+        if i > 0 {
             buf.push(b',');
         }
         buf.push(b'\n');

@@ -66,7 +66,7 @@ pub(crate) fn write(input: &ExportInput<'_>, path: &Path) -> ExportResult<()> {
         let s = input.scores;
         let defn = layer.defn();
         let mut cells = Vec::with_capacity(cols.len());
-        for (t, mp) in rows.into_iter().enumerate() {
+        for (t, mp) in rows.features.iter().copied() {
             let e = || err(format!("feature {} '{}'", t + 1, s.codes[t]));
             let mut f = GdalFeature::new(defn).map_err(e())?;
             f.set_geometry(mp.to_gdal().map_err(e())?).map_err(e())?;

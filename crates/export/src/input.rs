@@ -90,6 +90,16 @@ pub fn columns(scores: &LevelScores) -> Vec<Column> {
     out
 }
 
+/// The contours of an export: `(row in the scores, contour)` in score order, and the codes of
+/// the territories left out for want of a contour.
+#[derive(Debug, Clone, Default)]
+pub struct Rows<'a> {
+    /// Rows with a contour.
+    pub features: Vec<(usize, &'a MultiPolygon<f64>)>,
+    /// Codes without a contour.
+    pub without_contour: Vec<String>,
+}
+
 /// Type of an offer column: counts are integers, the rest doubles.
 fn offer_kind(name: &str) -> ColumnKind {
     match name {
@@ -201,44 +211,52 @@ impl<'a> ExportInput<'a> {
         self.scores.level.as_str()
     }
 
-    /// The contour of every scored territory, in score order.
+    /// The contour of every scored territory that has one, with its row in the scores, in
+    /// score order; territories without a contour in the store (a commune missing from the
+    /// contour file, the "no EPCI" group…) are listed apart: geometry formats leave them out
+    /// and say so in their description, CSV keeps them.
     ///
     /// # Errors
-    /// [`ExportError::NoContours`] when the level has no contours, [`ExportError::MissingContour`]
-    /// naming the first territory without one.
-    pub fn rows(&self) -> ExportResult<Vec<&'a MultiPolygon<f64>>> {
+    /// [`ExportError::NoContours`] when the level has no contours, or none of its territories
+    /// has one.
+    pub fn rows(&self) -> ExportResult<Rows<'a>> {
         let level = self.scores.level;
-        let features =
-            self.territory
+        let no_contours = || ExportError::NoContours {
+            level,
+            available: self
+                .territory
                 .geometries
-                .get(&level)
-                .ok_or_else(|| ExportError::NoContours {
-                    level,
-                    available: self
-                        .territory
-                        .geometries
-                        .keys()
-                        .map(|l| l.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
+                .iter()
+                .filter(|(_, f)| !f.is_empty())
+                .map(|(l, _)| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let features = self
+            .territory
+            .geometries
+            .get(&level)
+            .ok_or_else(no_contours)?;
         let by_code: HashMap<&str, &'a MultiPolygon<f64>> = features
             .iter()
             .map(|f| (f.code.as_str(), &f.geometry))
             .collect();
-        self.scores
-            .codes
-            .iter()
-            .map(|code| {
-                by_code
-                    .get(code.as_str())
-                    .copied()
-                    .ok_or_else(|| ExportError::MissingContour {
-                        level,
-                        code: code.clone(),
-                    })
-            })
-            .collect()
+        let mut rows = Rows::default();
+        for (t, code) in self.scores.codes.iter().enumerate() {
+            match by_code.get(code.as_str()) {
+                Some(g) => rows.features.push((t, *g)),
+                None => rows.without_contour.push(code.clone()),
+            }
+        }
+        if rows.features.is_empty() {
+            return Err(no_contours());
+        }
+        Ok(rows)
+    }
+
+    /// Codes of the scored territories without a contour in the store.
+    pub fn without_contour(&self) -> Vec<String> {
+        self.rows().map(|r| r.without_contour).unwrap_or_default()
     }
 
     /// Title, description and JSON metadata saying what produced the export.
@@ -307,6 +325,16 @@ impl<'a> ExportInput<'a> {
                  zone blanche = unité fragile sans lieu de médiation à moins de {} km \
                  (distance à vol d'oiseau depuis le centre de l'unité).\n",
                 o.options.threshold, o.options.distance_km
+            ));
+        }
+        let missing = self.without_contour();
+        if !missing.is_empty() {
+            let shown: Vec<&str> = missing.iter().take(10).map(String::as_str).collect();
+            d.push_str(&format!(
+                "Sans contour dans le magasin, absents des formats géographiques (présents en CSV) : {} territoire(s) ({}{}).\n",
+                missing.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", …" } else { "" }
             ));
         }
         d.push_str(&format!("Licence : {}.", t.licence));

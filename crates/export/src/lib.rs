@@ -52,7 +52,7 @@ use std::str::FromStr;
 
 pub use atomic::write_atomic;
 pub use error::{ExportError, ExportResult};
-pub use input::{columns, Cell, Column, ColumnKind, ExportInput, Provenance};
+pub use input::{columns, Cell, Column, ColumnKind, ExportInput, Provenance, Rows};
 
 /// A file format ifn exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -209,7 +209,14 @@ pub fn write_file(
     }
     // Check the contours before the (possibly long) write; CSV needs none.
     if format != ExportFormat::Csv {
-        input.rows()?;
+        let missing = input.rows()?.without_contour;
+        if !missing.is_empty() {
+            tracing::warn!(
+                export.without_contour = missing.len(),
+                codes = %missing.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                "territories without a contour in the store are left out of the {format} file (the CSV keeps them)"
+            );
+        }
     }
     atomic::write_atomic(path, force, |tmp| match format {
         ExportFormat::Gpkg => gpkg::write(input, tmp),

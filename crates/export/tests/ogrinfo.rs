@@ -136,3 +136,40 @@ fn ogrinfo_reads_the_flatgeobuf_spatial_index_with_a_spatial_filter() {
     );
     assert!(expected > 0 && expected < scores.len());
 }
+
+#[test]
+fn gdal_opens_a_geojson_whose_provenance_runs_to_many_kilobytes() {
+    // A national store lists many sources: GDAL must still recognise the file as GeoJSON
+    // (it sniffs the first bytes), so the provenance must not push "type" out of its sight.
+    let mut territory = ifn_core::demo::generate();
+    for i in 0..300 {
+        territory.meta.sources.push(ifn_core::SourceInfo {
+            name: format!("Jeu de données numéro {i}, avec un titre long comme ceux de l'INSEE"),
+            producer: "Producteur".into(),
+            vintage: "2022".into(),
+            licence: "Licence Ouverte 2.0".into(),
+        });
+    }
+    let engine = Engine::new(territory.dataset.clone(), Catalogue::builtin().clone());
+    let selection = Selection::builder("tout-age")
+        .build(&engine)
+        .expect("selection");
+    let scores = engine.score(Level::Departement, &selection).expect("score");
+    let input = ExportInput::new(&territory, &scores, &selection, engine.catalogue());
+    assert!(input.provenance().description.len() > 20_000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("deps.geojson");
+    write_file(
+        ExportFormat::GeoJson,
+        &input,
+        &ExportOptions::default(),
+        &path,
+        false,
+    )
+    .expect("write");
+    let info = ogrinfo(&path, &[]);
+    assert!(
+        info.contains(&format!("Feature Count: {}", scores.len())),
+        "{info}"
+    );
+}

@@ -408,7 +408,7 @@ fn a_level_without_contours_is_a_clear_error_but_csv_still_works() {
 }
 
 #[test]
-fn a_territory_without_its_contour_is_named_in_the_error() {
+fn a_territory_without_its_contour_is_left_out_and_named_in_the_description() {
     let mut fx = demo();
     let removed = fx
         .territory
@@ -417,10 +417,29 @@ fn a_territory_without_its_contour_is_named_in_the_error() {
         .expect("communes")
         .remove(7);
     let scores = fx.scores(Level::Commune);
-    for format in [ExportFormat::Fgb, ExportFormat::GeoJson, ExportFormat::Gpkg] {
-        let e = to_bytes(format, &fx.input(&scores), &ExportOptions::default()).unwrap_err();
-        assert!(e.to_string().contains(&removed.code), "{format}: {e}");
+    let input = fx.input(&scores);
+    assert_eq!(input.without_contour(), vec![removed.code.clone()]);
+    assert!(input.provenance().description.contains(&removed.code));
+    // GeoJSON: one feature fewer, the others all there.
+    let gj = to_bytes(ExportFormat::GeoJson, &input, &ExportOptions::default()).expect("geojson");
+    let v: serde_json::Value = serde_json::from_slice(&gj).expect("json");
+    let features = v["features"].as_array().expect("features");
+    assert_eq!(features.len(), scores.len() - 1);
+    assert!(features
+        .iter()
+        .all(|f| f["properties"]["code"] != removed.code.as_str()));
+    // The other formats write too; the CSV keeps every territory.
+    for format in [ExportFormat::Fgb, ExportFormat::Gpkg] {
+        assert!(
+            to_bytes(format, &input, &ExportOptions::default()).is_ok(),
+            "{format}"
+        );
     }
+    let csv = to_bytes(ExportFormat::Csv, &input, &ExportOptions::default()).expect("csv");
+    assert_eq!(
+        String::from_utf8_lossy(&csv).lines().count(),
+        scores.len() + 1
+    );
 }
 
 #[test]

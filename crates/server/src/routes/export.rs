@@ -84,8 +84,7 @@ pub async fn export(
                     ..Default::default()
                 };
                 let bytes = to_bytes(format, &input, &opts).map_err(|e| match e {
-                    ifn_export::ExportError::NoContours { .. }
-                    | ifn_export::ExportError::MissingContour { .. } => {
+                    ifn_export::ExportError::NoContours { .. } => {
                         ApiError::not_found(e.to_string())
                     }
                     other => ApiError::internal("writing the export", &other),
