@@ -32,24 +32,28 @@ fi
 FEATURES=$(ogrinfo -so -al "$WORK/in.geojson" | sed -n 's/^Feature Count: //p')
 
 IFN_CMD="$IFN export --store $STORE --level $LEVEL --format fgb --out $WORK/ifn.fgb --force"
-OGR_CMD="ogr2ogr -f FlatGeobuf -overwrite $WORK/ogr.fgb $WORK/in.geojson"
+# GDAL 3.6's FlatGeobuf driver cannot delete a layer (-overwrite fails): remove the file first,
+# outside the timing (hyperfine --prepare).
+OGR_CMD="ogr2ogr -f FlatGeobuf $WORK/ogr.fgb $WORK/in.geojson"
+OGR_PREP="rm -f $WORK/ogr.fgb"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
 echo "gdal: $(ogr2ogr --version)"
 echo "store: $STORE, level: $LEVEL, features: $FEATURES"
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$WORK/result.md" "$IFN_CMD" "$OGR_CMD"
+  hyperfine --warmup 1 --runs "$RUNS" --export-markdown "$WORK/result.md" \
+    --prepare true --prepare "$OGR_PREP" "$IFN_CMD" "$OGR_CMD"
   cat "$WORK/result.md"
 else
   timeit() { # median wall time in ms of RUNS runs
     local t=()
     for _ in $(seq "$RUNS"); do
-      local s e; s=$(date +%s%N); eval "$1" >/dev/null 2>&1; e=$(date +%s%N)
+      eval "$OGR_PREP"; local s e; s=$(date +%s%N); eval "$1" >/dev/null 2>&1; e=$(date +%s%N)
       t+=($(( (e - s) / 1000000 )))
     done
     printf '%s\n' "${t[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
   }
-  eval "$IFN_CMD" >/dev/null 2>&1; eval "$OGR_CMD" >/dev/null 2>&1   # warm-up
+  eval "$IFN_CMD" >/dev/null 2>&1; eval "$OGR_PREP"; eval "$OGR_CMD" >/dev/null 2>&1   # warm-up
   A=$(timeit "$IFN_CMD"); B=$(timeit "$OGR_CMD")
   echo "ifn export fgb (incl. loading the store and scoring): median ${A} ms over $RUNS runs"
   echo "ogr2ogr GeoJSON -> FlatGeobuf:                       median ${B} ms over $RUNS runs"
