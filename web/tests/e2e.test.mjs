@@ -651,6 +651,36 @@ describe('ifn web viewer', { concurrency: false }, () => {
     await page.close();
   });
 
+  test('the served diagnostic page prints to an A4 PDF and has the figures of the API', async () => {
+    // Issue 6: the diagnostic page, rendered and printed by Chromium, against /api/territories.
+    const query = 'profile=senior&threshold=6&distance_km=4';
+    const search = await (await fetch(`${BASE}/api/search?q=X2&limit=1`)).json();
+    const { level, code } = search.results[0];
+    const api = await (await fetch(`${BASE}/api/territories/${level}/${code}?${query}`)).json();
+    const page = await browser.context.newPage();
+    const res = await page.goto(`${BASE}/diagnostic/${level}/${code}?${query}`);
+    assert.equal(res.status(), 200);
+    const figure = (name) => page.$eval(`[data-figure="${name}"]`, (e) => e.dataset.value);
+    assert.equal(Number(await figure('score')), api.total);
+    assert.equal(Number(await figure('places-total')), api.offer.places.all);
+    assert.equal(Number(await figure('fragile-population')), api.offer.fragile_population);
+    assert.equal(Number(await figure('zones-blanches-count')), api.offer.zones_blanches.length);
+    assert.equal(Number(await figure('threshold')), 6);
+    assert.equal(Number(await figure('distance-km')), 4);
+    assert.ok((await page.textContent('h1')).length > 0);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    fs.mkdirSync(ARTEFACTS, { recursive: true });
+    fs.writeFileSync(path.join(ARTEFACTS, 'diagnostic.pdf'), pdf);
+    assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    // A4 is 595.3 × 841.9 PostScript points; Chromium rounds its page box to whole CSS pixels.
+    const box = pdf.toString('latin1').match(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/);
+    assert.ok(box, 'a page box');
+    assert.ok(Math.abs(Number(box[1]) - 595.3) < 2 && Math.abs(Number(box[2]) - 841.9) < 2, `not A4: ${box[0]}`);
+    assert.ok(pdf.length > 20_000, `${pdf.length} bytes`);
+    await page.close();
+  });
+
   test('no uncaught error in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
