@@ -45,7 +45,9 @@ pub use state::AppState;
 pub const MAX_URI_BYTES: usize = 8192;
 
 async fn limit_uri(req: Request, next: Next) -> Response {
-    let len = req.uri().to_string().len();
+    // Measured without formatting the URI: this runs on every request.
+    let uri = req.uri();
+    let len = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
     if len > MAX_URI_BYTES {
         return ApiError {
             status: StatusCode::URI_TOO_LONG,

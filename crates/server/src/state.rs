@@ -15,6 +15,10 @@ use crate::search::Entry;
 const SCORE_CACHE_BYTES: usize = 256 << 20;
 /// Memory budget of the cache of encoded tiles per (level, tile, selection).
 const TILE_CACHE_BYTES: usize = 128 << 20;
+/// Memory budget of the index of encoded tiles by request URI (the tiles are shared with the
+/// cache above, but counted here too, so that the index cannot keep evicted tiles alive
+/// without bound).
+const TILE_URI_CACHE_BYTES: usize = 128 << 20;
 /// Memory budget of the cache of offer figures per (level, selection, options).
 const OFFER_CACHE_BYTES: usize = 128 << 20;
 /// Memory budget of the cache of exported files (so that range requests of one client
@@ -34,9 +38,9 @@ pub const LEVELS_COARSE_TO_FINE: [Level; 5] = [
 #[derive(Debug)]
 pub struct EncodedTile {
     /// Uncompressed MVT (empty for an empty tile).
-    pub raw: Vec<u8>,
+    pub raw: axum::body::Bytes,
     /// Gzipped MVT.
-    pub gzip: Vec<u8>,
+    pub gzip: axum::body::Bytes,
     /// Strong ETag, quoted.
     pub etag: String,
 }
@@ -59,6 +63,8 @@ pub(crate) struct Inner {
     pub search: Vec<Entry>,
     pub scores: SizedCache<(Level, String), Arc<LevelScores>>,
     pub tiles: SizedCache<TileKey, Arc<EncodedTile>>,
+    /// The same tiles by request URI (path and query as sent), for the warm path.
+    pub tiles_by_uri: SizedCache<Box<str>, Arc<EncodedTile>>,
     pub offers: SizedCache<(Level, String), Arc<LevelOffer>>,
     pub exports: SizedCache<String, Arc<crate::routes::export::ExportedFile>>,
 }
@@ -145,6 +151,7 @@ impl AppState {
                 search,
                 scores: SizedCache::new(SCORE_CACHE_BYTES),
                 tiles: SizedCache::new(TILE_CACHE_BYTES),
+                tiles_by_uri: SizedCache::new(TILE_URI_CACHE_BYTES),
                 offers: SizedCache::new(OFFER_CACHE_BYTES),
                 exports: SizedCache::new(EXPORT_CACHE_BYTES),
             }),

@@ -54,8 +54,13 @@ impl<K: Eq + Hash + Clone, V: Clone> SizedCache<K, V> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The value for `key`, marking it as recently used.
-    pub fn get(&self, key: &K) -> Option<V> {
+    /// The value for `key` (or anything the key type borrows as, like `&str` for
+    /// `Box<str>` keys), marking it as recently used.
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let mut g = self.lock();
         g.clock += 1;
         let now = g.clock;

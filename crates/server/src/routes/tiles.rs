@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::{RawQuery, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -73,14 +73,43 @@ fn parse_coord(name: &str, text: &str) -> ApiResult<u32> {
 }
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
-pub async fn tile(
-    State(state): State<AppState>,
-    ApiPath((layer, z, x, y)): ApiPath<(String, String, String, String)>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref())?;
-    let layer = parse_layer(&state, &layer)?;
+///
+/// A tile asked before with the same path and query is answered from a cache keyed by the URI,
+/// before any parsing: the warm path is a hash lookup and a reference-counted body.
+pub async fn tile(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
+    let uri = req.uri();
+    let key = uri
+        .path_and_query()
+        .map_or_else(|| uri.path(), |pq| pq.as_str());
+    if let Some(t) = state.inner.tiles_by_uri.get(key) {
+        return Ok(tile_response(&t, req.headers()));
+    }
+    let uri_key: Box<str> = key.into();
+    let t = encode_tile(&state, uri.path(), uri.query()).await?;
+    let size = uri_key.len() + t.raw.len() + t.gzip.len() + 64;
+    state.inner.tiles_by_uri.insert(uri_key, Arc::clone(&t), size);
+    Ok(tile_response(&t, req.headers()))
+}
+
+/// Parses a tile path and query, and encodes the tile (or takes it from the cache of tiles
+/// per selection).
+async fn encode_tile(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> ApiResult<Arc<EncodedTile>> {
+    let params = Params::parse(query)?;
+    let parts: Vec<&str> = path
+        .strip_prefix("/tiles/")
+        .unwrap_or(path)
+        .split('/')
+        .collect();
+    let [layer, z, x, y] = parts[..] else {
+        return Err(ApiError::not_found(format!(
+            "'{path}': tile URLs are /tiles/<level>/<z>/<x>/<y>.mvt"
+        )));
+    };
+    let layer = parse_layer(state, layer)?;
     let y = y
         .strip_suffix(".mvt")
         .or_else(|| y.strip_suffix(".pbf"))
@@ -89,13 +118,13 @@ pub async fn tile(
                 "tile '{y}': tile URLs end in .mvt, as in /tiles/commune/8/126/90.mvt"
             ))
         })?;
-    let z = parse_coord("z", &z)?;
+    let z = parse_coord("z", z)?;
     let z = u8::try_from(z).map_err(|_| {
         ApiError::bad_request(format!(
             "zoom {z} is out of range: tiles are served for zoom 0 to {MAX_ZOOM}"
         ))
     })?;
-    let id = TileId::new(z, parse_coord("x", &x)?, parse_coord("y", y)?)?;
+    let id = TileId::new(z, parse_coord("x", x)?, parse_coord("y", y)?)?;
     // What the tile depends on besides its position: the selection and offer options for a
     // level, the filter for the places.
     let (selection, filter) = match layer {
@@ -133,8 +162,8 @@ pub async fn tile(
                 let gz = gzip(&raw)?;
                 let etag = format!("\"{:016x}\"", fnv1a(&raw));
                 let t = Arc::new(EncodedTile {
-                    raw,
-                    gzip: gz,
+                    raw: Bytes::from(raw),
+                    gzip: Bytes::from(gz),
                     etag,
                 });
                 st.inner
@@ -153,7 +182,7 @@ pub async fn tile(
         bytes = encoded.raw.len(),
         "tile"
     );
-    Ok(tile_response(&encoded, &headers))
+    Ok(encoded)
 }
 
 fn accepts_gzip(headers: &HeaderMap) -> bool {
@@ -179,48 +208,72 @@ pub(crate) fn cached_response(
     raw: &[u8],
     gz: Option<&[u8]>,
 ) -> Response {
+    cached_response_bytes(
+        headers,
+        etag,
+        cache_control,
+        content_type,
+        Bytes::copy_from_slice(raw),
+        gz.map(Bytes::copy_from_slice),
+    )
+}
+
+/// [`cached_response`] over shared buffers: the body is a reference-counted view, not a copy.
+fn cached_response_bytes(
+    headers: &HeaderMap,
+    etag: &str,
+    cache_control: &'static str,
+    content_type: &str,
+    raw: Bytes,
+    gz: Option<Bytes>,
+) -> Response {
+    // Header values are checked once here; a value that is not valid in a header (it never
+    // is: ETags are hex, types ASCII) answers 500 rather than panicking.
+    let (Ok(etag_value), Ok(type_value)) = (
+        HeaderValue::from_str(etag),
+        HeaderValue::from_str(content_type),
+    ) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut builder = Response::builder()
-        .header(header::ETAG, etag)
-        .header(header::CACHE_CONTROL, cache_control)
-        .header(header::VARY, "Accept-Encoding");
-    if matches {
-        return builder
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
-    }
-    if raw.is_empty() {
-        return builder
-            .status(StatusCode::NO_CONTENT)
-            .body(Body::empty())
-            .unwrap_or_else(|_| StatusCode::NO_CONTENT.into_response());
-    }
-    builder = builder.header(header::CONTENT_TYPE, content_type);
-    let body = match gz {
-        Some(gz) if accepts_gzip(headers) => {
-            builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            Body::from(gz.to_vec())
+    let (status, body, gzipped) = if matches {
+        (StatusCode::NOT_MODIFIED, Body::empty(), false)
+    } else if raw.is_empty() {
+        (StatusCode::NO_CONTENT, Body::empty(), false)
+    } else {
+        match gz {
+            Some(gz) if accepts_gzip(headers) => (StatusCode::OK, Body::from(gz), true),
+            _ => (StatusCode::OK, Body::from(raw), false),
         }
-        _ => Body::from(raw.to_vec()),
     };
-    builder
-        .status(StatusCode::OK)
-        .body(body)
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    // Built in place rather than with `Response::builder()`: this is the warm path of every
+    // tile request.
+    let mut res = Response::new(body);
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(header::ETAG, etag_value);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if status == StatusCode::OK {
+        h.insert(header::CONTENT_TYPE, type_value);
+        if gzipped {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+    }
+    res
 }
 
 fn tile_response(t: &EncodedTile, headers: &HeaderMap) -> Response {
-    cached_response(
+    cached_response_bytes(
         headers,
         &t.etag,
         TILE_CACHE_CONTROL,
         MVT_CONTENT_TYPE,
-        &t.raw,
-        Some(&t.gzip),
+        t.raw.clone(),
+        Some(t.gzip.clone()),
     )
 }
 
