@@ -87,7 +87,10 @@ pub async fn tile(State(state): State<AppState>, req: Request) -> ApiResult<Resp
     let uri_key: Box<str> = key.into();
     let t = encode_tile(&state, uri.path(), uri.query()).await?;
     let size = uri_key.len() + t.raw.len() + t.gzip.len() + 64;
-    state.inner.tiles_by_uri.insert(uri_key, Arc::clone(&t), size);
+    state
+        .inner
+        .tiles_by_uri
+        .insert(uri_key, Arc::clone(&t), size);
     Ok(tile_response(&t, req.headers()))
 }
 
@@ -255,7 +258,10 @@ fn cached_response_bytes(
     *res.status_mut() = status;
     let h = res.headers_mut();
     h.insert(header::ETAG, etag_value);
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if status == StatusCode::OK {
         h.insert(header::CONTENT_TYPE, type_value);
