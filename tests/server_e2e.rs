@@ -93,3 +93,52 @@ fn serve_answers_health_tiles_and_stops_on_sigint() {
     }
     panic!("ifn serve did not stop within 5 s of SIGINT");
 }
+
+/// `Feature Count` of `ogrinfo -so -al -spat …` on a path or URL.
+fn ogr_count(target: &str, spat: [f64; 4]) -> usize {
+    let out = Command::new("ogrinfo")
+        .args(["-ro", "-so", "-al", "-spat"])
+        .args(spat.iter().map(|v| v.to_string()))
+        .arg(target)
+        .env("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", ".fgb")
+        .output()
+        .expect("ogrinfo must be installed (Debian package gdal-bin)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "ogrinfo {target}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.lines()
+        .find_map(|l| l.strip_prefix("Feature Count: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no feature count in {text}"))
+}
+
+#[test]
+fn gdal_streams_the_served_flatgeobuf_by_url_with_a_spatial_filter() {
+    // What QGIS does with "Add vector layer → protocol HTTP": /vsicurl/ reads the header and
+    // the packed R-tree with range requests, then only the features in the box.
+    let server = start();
+    let url = format!("http://{}/api/export/commune.fgb", server.addr);
+    let (status, raw) = http_get(&server.addr, "/api/export/commune.fgb");
+    assert_eq!(status, 200);
+    let body_at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers")
+        + 4;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let local = dir.path().join("commune.fgb");
+    std::fs::write(&local, &raw[body_at..]).expect("write");
+    let all = ogr_count(local.to_str().expect("path"), [-180.0, -90.0, 180.0, 90.0]);
+    // A box over part of the demo island (it spans about −9.3..−5.3 E, 44.6..46.7 N).
+    let spat = [-8.0, 45.2, -7.0, 46.0];
+    let local_count = ogr_count(local.to_str().expect("path"), spat);
+    let remote_count = ogr_count(&format!("/vsicurl/{url}"), spat);
+    assert!(
+        local_count > 0 && local_count < all,
+        "{local_count} of {all}"
+    );
+    assert_eq!(remote_count, local_count);
+}
