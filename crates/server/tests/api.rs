@@ -415,13 +415,45 @@ async fn an_empty_tile_is_204() {
 
 #[tokio::test]
 async fn places_tiles_carry_points_and_kinds() {
+    // Zoom 0: clusters (point_count) and single places; zoom 12: every place with its details.
     let t = tile("/tiles/places/0/0/0.mvt").await;
     let l = t.layer("places").unwrap();
-    assert!(l.features.len() > 100);
-    let f = &l.features[0];
-    assert_eq!(f.geom_type, 1);
+    assert!(l.features.iter().all(|f| f.geom_type == 1));
+    assert!(l
+        .features
+        .iter()
+        .any(|f| f.properties.contains_key("point_count")));
+    assert_eq!(
+        places_in(&l.features) as usize,
+        ifn_core::demo::generate().places.len(),
+        "every demo place counted once"
+    );
+    let z12 = tile(&place_tile_at(12)).await;
+    let f = &z12.layer("places").unwrap().features[0];
+    assert!(!f.properties.contains_key("point_count"));
     assert!(matches!(f.properties.get("kinds"), Some(Value::String(_))));
     assert!(f.properties.contains_key("name") && f.properties.contains_key("id"));
+}
+
+/// Places a places tile stands for: `point_count` of clusters, 1 per single place.
+fn places_in(features: &[ifn_tiles::mvt::decode::DecodedFeature]) -> u64 {
+    features
+        .iter()
+        .map(|f| match f.properties.get("point_count") {
+            Some(Value::Uint(n)) => *n,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// URL of the tile at zoom `z` holding the first demo place.
+fn place_tile_at(z: u8) -> String {
+    let p = &ifn_core::demo::generate().places[0];
+    let n = f64::from(1u32 << z);
+    let x = ((p.lon + 180.0) / 360.0 * n).floor();
+    let r = p.lat.to_radians();
+    let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    format!("/tiles/places/{z}/{x}/{y}.mvt")
 }
 
 async fn assert_json_error(uri: &str, status: u16) {
@@ -681,12 +713,12 @@ async fn places_filter_by_kind_service_and_public_and_facets_count_them() {
         by_service["features"].as_array().unwrap().len() as u64,
         count
     );
-    // Tiles: the filtered layer holds exactly the France Services.
+    // Tiles: the filtered layer holds exactly the France Services (clusters counted).
     let t = tile("/tiles/places/0/0/0.mvt?kinds=france_services").await;
     let l = t.layer("places").unwrap();
-    assert_eq!(l.features.len() as u64, fs);
+    assert_eq!(places_in(&l.features), fs);
     let all = tile("/tiles/places/0/0/0.mvt").await;
-    assert_eq!(all.layer("places").unwrap().features.len() as u64, total);
+    assert_eq!(places_in(&all.layer("places").unwrap().features), total);
 }
 
 #[tokio::test]

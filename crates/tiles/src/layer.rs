@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use ifn_core::offer::{LevelOffer, PlaceFilter};
-use ifn_core::{Feature, LevelScores, Place};
+use ifn_core::{Feature, LevelScores, Place, PlaceKind};
 use tracing::debug;
 
 use crate::cache::SizedCache;
@@ -444,10 +444,15 @@ impl PlacesTiler {
     /// `name`, `kinds`, `services`, `publics` (`|`-separated), `address`, `commune`. With a
     /// filter, only the places it accepts.
     ///
-    /// A tile over the size budget (the whole of France at low zoom) carries `id`, `name` and
-    /// `kinds` only; if still over, one place per cell of a grid (a screen pixel, then 2, 4…
-    /// pixels), the first in the store's order: places that would be drawn on top of each
-    /// other anyway.
+    /// Below zoom [`CLUSTER_MAX_ZOOM`] + 1, places in the same cell of a grid of
+    /// [`CLUSTER_CELL_PX`] screen pixels (aligned on the tile) are merged into one cluster point
+    /// at their mean position, without id, with `point_count`, `kinds` (the kinds present,
+    /// `|`-separated) and `count_<kind>` for each kind present; a cell with one place gives the
+    /// place itself.
+    ///
+    /// A tile over the size budget carries `id`, `name` and `kinds` only; if still over, one
+    /// feature per cell of a grid (a screen pixel, then 2, 4… pixels), the first in the store's
+    /// order.
     pub fn tile(&self, tile: TileId, filter: Option<&PlaceFilter>) -> Vec<u8> {
         let extent = f64::from(EXTENT);
         let scale = extent * f64::from(tile.side());
@@ -468,19 +473,24 @@ impl PlacesTiler {
         if inside.is_empty() {
             return Vec::new();
         }
-        let full = self.encode(&inside, true);
+        let items = if tile.z <= CLUSTER_MAX_ZOOM {
+            cluster(&inside, CLUSTER_CELL_PX * 8)
+        } else {
+            inside.iter().map(|&(i, xy)| (vec![i], xy)).collect()
+        };
+        let full = self.encode(&items, true);
         if full.len() <= self.max_tile_bytes {
             return full;
         }
-        let mut out = self.encode(&inside, false);
+        let mut out = self.encode(&items, false);
         // 8 tile units = one screen pixel of a 512-pixel tile.
         let mut cell = 8;
         while out.len() > self.max_tile_bytes && cell <= EXTENT as i32 {
             let mut seen = std::collections::HashSet::new();
-            let thinned: Vec<(usize, (i32, i32))> = inside
+            let thinned: Vec<(Vec<usize>, (i32, i32))> = items
                 .iter()
                 .filter(|(_, (x, y))| seen.insert((x.div_euclid(cell), y.div_euclid(cell))))
-                .copied()
+                .cloned()
                 .collect();
             out = self.encode(&thinned, false);
             cell *= 2;
@@ -488,27 +498,82 @@ impl PlacesTiler {
         out
     }
 
-    fn encode(&self, points: &[(usize, (i32, i32))], detail: bool) -> Vec<u8> {
+    fn encode(&self, items: &[(Vec<usize>, (i32, i32))], detail: bool) -> Vec<u8> {
         let mut builder = LayerBuilder::new("places");
-        let mut props: Vec<(&str, Value)> = Vec::with_capacity(7);
-        for &(i, xy) in points {
-            let p = &self.places[i];
-            let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
+        let mut props: Vec<(&str, Value)> = Vec::with_capacity(8);
+        for (members, xy) in items {
             props.clear();
-            props.push(("id", Value::String(p.id.clone())));
-            props.push(("name", Value::String(p.name.clone())));
-            props.push(("kinds", Value::String(kinds.join("|"))));
-            if detail {
-                props.push(("services", Value::String(p.services.join("|"))));
-                props.push(("publics", Value::String(p.publics.join("|"))));
-                props.push(("address", Value::String(p.address.clone())));
-                props.push(("commune", Value::String(p.commune.clone())));
+            let geom = encode_points(&[*xy]);
+            if let [i] = members[..] {
+                let p = &self.places[i];
+                let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
+                props.push(("id", Value::String(p.id.clone())));
+                props.push(("name", Value::String(p.name.clone())));
+                props.push(("kinds", Value::String(kinds.join("|"))));
+                if detail {
+                    props.push(("services", Value::String(p.services.join("|"))));
+                    props.push(("publics", Value::String(p.publics.join("|"))));
+                    props.push(("address", Value::String(p.address.clone())));
+                    props.push(("commune", Value::String(p.commune.clone())));
+                }
+                builder.add_feature(Some(i as u64), GeomType::Point, &geom, &props);
+                continue;
             }
-            let geom = encode_points(&[xy]);
-            builder.add_feature(Some(i as u64), GeomType::Point, &geom, &props);
+            props.push(("point_count", Value::Uint(members.len() as u64)));
+            let mut present = Vec::new();
+            for (k, key) in PlaceKind::ALL.iter().zip(CLUSTER_COUNT_KEYS) {
+                let n = members
+                    .iter()
+                    .filter(|&&i| self.places[i].kinds.contains(k))
+                    .count();
+                if n > 0 {
+                    present.push(k.as_str());
+                    props.push((key, Value::Uint(n as u64)));
+                }
+            }
+            props.push(("kinds", Value::String(present.join("|"))));
+            builder.add_feature(None, GeomType::Point, &geom, &props);
         }
         let mut out = Vec::new();
         builder.finish_into(&mut out);
         out
     }
+}
+
+/// Highest zoom at which places are clustered; from the next zoom every place is drawn.
+pub const CLUSTER_MAX_ZOOM: u8 = 11;
+/// Side of a cluster cell, in screen pixels of a 512-pixel tile.
+pub const CLUSTER_CELL_PX: i32 = 48;
+/// Cluster properties counting each kind, in the order of [`PlaceKind::ALL`].
+const CLUSTER_COUNT_KEYS: [&str; 5] = [
+    "count_france_services",
+    "count_conseiller_numerique",
+    "count_aidants_connect",
+    "count_bibliotheque",
+    "count_autre",
+];
+
+/// Groups points by grid cell (of `cell` tile units), in the order cells are first met;
+/// each group at the mean position of its points.
+fn cluster(points: &[(usize, (i32, i32))], cell: i32) -> Vec<(Vec<usize>, (i32, i32))> {
+    let mut index: std::collections::HashMap<(i32, i32), usize> = std::collections::HashMap::new();
+    let mut groups: Vec<(Vec<usize>, (i64, i64))> = Vec::new();
+    for &(i, (x, y)) in points {
+        let key = (x.div_euclid(cell), y.div_euclid(cell));
+        let g = *index.entry(key).or_insert_with(|| {
+            groups.push((Vec::new(), (0, 0)));
+            groups.len() - 1
+        });
+        groups[g].0.push(i);
+        groups[g].1 .0 += i64::from(x);
+        groups[g].1 .1 += i64::from(y);
+    }
+    groups
+        .into_iter()
+        .map(|(members, (sx, sy))| {
+            let n = members.len() as i64;
+            let mean = |s: i64| i32::try_from(s / n).unwrap_or(0);
+            (members, (mean(sx), mean(sy)))
+        })
+        .collect()
 }

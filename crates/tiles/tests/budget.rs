@@ -105,15 +105,33 @@ fn a_tile_over_budget_loses_detail_then_its_smallest_features() {
     assert_eq!(small, tiler(budget).tile(id, "commune", &scores, Some(&o)));
 }
 
+/// `n` synthetic places spread over about a kilometre around a point.
+fn dense_places(n: usize) -> Vec<ifn_core::Place> {
+    (0..n)
+        .map(|i| ifn_core::Place {
+            id: format!("place-{i:05}"),
+            name: format!("Lieu de médiation numéro {i}"),
+            lon: 2.375 + (i % 50) as f64 * 0.0002,
+            lat: 48.851 + (i / 50) as f64 * 0.0002,
+            commune: "75056".into(),
+            address: format!("{i} rue de l'Exemple"),
+            kinds: vec![ifn_core::PlaceKind::Autre],
+            services: vec!["Aide aux démarches administratives".into()],
+            publics: vec!["Tous publics".into()],
+            source: String::new(),
+        })
+        .collect()
+}
+
 #[test]
 fn a_places_tile_over_budget_keeps_one_place_per_cell_and_fits() {
-    let t = demo::generate();
-    let id = TileId::new(0, 0, 0).unwrap();
-    let full = PlacesTiler::with_budget(&t.places, usize::MAX).tile(id, None);
+    let places = dense_places(2000);
+    let id = TileId::new(14, 8300, 5636).unwrap(); // zoom > 11: no clusters
+    let full = PlacesTiler::with_budget(&places, usize::MAX).tile(id, None);
     let full_tile = decode_tile(&full).unwrap();
-    let n = full_tile.layer("places").unwrap().features.len();
-    assert_eq!(n, t.places.len());
-    let light = PlacesTiler::with_budget(&t.places, full.len() - 1).tile(id, None);
+    let n = full_tile.layer("places").map_or(0, |l| l.features.len());
+    assert!(n > 100, "{n} places in the tile");
+    let light = PlacesTiler::with_budget(&places, full.len() - 1).tile(id, None);
     let light_tile = decode_tile(&light).unwrap();
     let l = &light_tile.layer("places").unwrap().features;
     assert_eq!(l.len(), n);
@@ -121,7 +139,7 @@ fn a_places_tile_over_budget_keeps_one_place_per_cell_and_fits() {
         && f.properties.contains_key("kinds")
         && f.properties.contains_key("name")));
     let budget = light.len() / 4;
-    let thin = PlacesTiler::with_budget(&t.places, budget).tile(id, None);
+    let thin = PlacesTiler::with_budget(&places, budget).tile(id, None);
     assert!(thin.len() <= budget);
     let thin_tile = decode_tile(&thin).unwrap();
     let kept = &thin_tile.layer("places").unwrap().features;
@@ -132,4 +150,58 @@ fn a_places_tile_over_budget_keeps_one_place_per_cell_and_fits() {
         let (x, y) = f.parts[0][0];
         assert!(cells.insert((x / 8, y / 8)), "two places in one pixel");
     }
+}
+
+#[test]
+fn places_are_clustered_below_zoom_12_and_every_place_is_counted_once() {
+    use ifn_tiles::mvt::Value;
+    let t = demo::generate();
+    let tiler = PlacesTiler::new(&t.places);
+    let count = |v: Option<&Value>| match v {
+        Some(Value::Uint(n)) => *n,
+        other => panic!("{other:?}"),
+    };
+    let z0 = decode_tile(&tiler.tile(TileId::new(0, 0, 0).unwrap(), None)).unwrap();
+    let features = &z0.layer("places").unwrap().features;
+    assert!(features.len() < t.places.len(), "clustered at zoom 0");
+    let mut total = 0;
+    let mut clusters = 0;
+    for f in features {
+        if f.properties.contains_key("point_count") {
+            clusters += 1;
+            let n = count(f.properties.get("point_count"));
+            assert!(n >= 2 && f.id.is_none());
+            // The per-kind counts never exceed the cluster (a place may have several kinds).
+            for key in ["count_france_services", "count_conseiller_numerique"] {
+                if let Some(v) = f.properties.get(key) {
+                    assert!(count(Some(v)) <= n);
+                }
+            }
+            total += n;
+        } else {
+            assert!(f.properties.contains_key("id"));
+            total += 1;
+        }
+    }
+    assert!(clusters > 0);
+    assert_eq!(total as usize, t.places.len(), "every place counted once");
+    // From zoom 12, no cluster.
+    let (xs, ys) = ifn_tiles::tile::tiles_covering(t.meta.bbox, 12);
+    let mut seen = 0;
+    for x in xs {
+        for y in ys.clone() {
+            let b = tiler.tile(TileId::new(12, x, y).unwrap(), None);
+            if b.is_empty() {
+                continue;
+            }
+            let d = decode_tile(&b).unwrap();
+            let l = d.layer("places").unwrap();
+            assert!(l
+                .features
+                .iter()
+                .all(|f| !f.properties.contains_key("point_count")));
+            seen += l.features.len();
+        }
+    }
+    assert_eq!(seen, t.places.len());
 }
