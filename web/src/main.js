@@ -9,7 +9,7 @@ import { api, diagnosticUrl, exportUrl } from './api.js';
 import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  ZB_LEVELS, addPlacesLayer, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTER_MAX_ZOOM, ZB_LEVELS, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
@@ -278,6 +278,19 @@ async function main() {
     tip.hidden = true;
   };
   map.on('mousemove', (e) => {
+    // A cluster of places: its number of places by kind (a click zooms in on it).
+    const cluster = map.getLayer('places-clusters') && map.queryRenderedFeatures(e.point, { layers: ['places-clusters'] })[0];
+    if (cluster) {
+      clearHover();
+      map.getCanvas().style.cursor = 'pointer';
+      const p = cluster.properties;
+      const byKind = clusterKindCounts(p).map(([k, n]) => `<br>${esc(PLACE_KINDS[k].label)} : ${fmtPop(n)}`).join('');
+      tip.innerHTML = `<strong>${fmtPop(p.point_count)} lieux de médiation</strong>${byKind}<br><em>Cliquez pour zoomer</em>`;
+      tip.style.left = `${e.point.x + 14}px`;
+      tip.style.top = `${e.point.y + 14}px`;
+      tip.hidden = false;
+      return;
+    }
     const f = map.queryRenderedFeatures(e.point, { layers: [`fill-${viewer.level}`] })[0];
     if (!f) { clearHover(); map.getCanvas().style.cursor = ''; return; }
     map.getCanvas().style.cursor = 'pointer';
@@ -298,7 +311,8 @@ async function main() {
   });
   map.on('mouseout', clearHover);
   map.on('click', (e) => {
-    if (map.getLayer('places-points') && map.queryRenderedFeatures(e.point, { layers: ['places-points'] }).length) return;
+    const placeLayers = ['places-points', 'places-clusters'].filter((l) => map.getLayer(l));
+    if (placeLayers.length && map.queryRenderedFeatures(e.point, { layers: placeLayers }).length) return;
     const f = map.queryRenderedFeatures(e.point, { layers: [`fill-${viewer.level}`] })[0];
     if (f) showDetail(viewer.level, f.properties.code);
   });
@@ -350,12 +364,15 @@ async function main() {
   // Drawn from the server's vector tiles; the kind, service and public filters go into the
   // tile URL (filtered server-side) and into the link.
   viewer.placesQuery = placesQuery(state);
-  addPlacesLayer(map, viewer.placesQuery);
+  const placesLayer = addPlacesLayer(map, viewer.placesQuery);
   if (state.placeKinds) setPlacesQuery(map, viewer.placesQuery, state.placeKinds);
   const setPlaces = () => {
     // No kind ticked: nothing to show (an empty `kinds` would mean "every kind" to the server).
     const none = state.placeKinds != null && state.placeKinds.length === 0;
-    map.setLayoutProperty('places-points', 'visibility', state.places && !none ? 'visible' : 'none');
+    for (const l of ['places-clusters', 'places-points', 'places-cluster-count']) {
+      if (map.getLayer(l)) map.setLayoutProperty(l, 'visibility', state.places && !none ? 'visible' : 'none');
+    }
+    placesLayer.refresh();
     $('place-filters').disabled = !state.places;
   };
   $('places-toggle').checked = state.places;
@@ -395,6 +412,12 @@ async function main() {
       .addTo(map);
   });
   map.on('mouseenter', 'places-points', () => { map.getCanvas().style.cursor = 'pointer'; });
+  // A cluster: zoom in by two levels on it, at most to the zoom where every place is drawn.
+  map.on('click', 'places-clusters', (e) => {
+    const f = e.features[0];
+    const zoom = Math.max(map.getZoom() + 0.5, Math.min(map.getZoom() + 2, PLACES_CLUSTER_MAX_ZOOM));
+    map.easeTo({ center: f.geometry.coordinates, zoom });
+  });
 
   // ---------------------------------------------------------------- go to
   const flyTo = (bbox) => map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: fitPadding(30) });

@@ -197,14 +197,28 @@ export function showZonesBlanches(map, levels, level, on) {
   }
 }
 
+/** Zoom from which the server sends every place on its own (below it, nearby places are clustered). */
+export const PLACES_CLUSTER_MAX_ZOOM = 12;
+
 /**
  * Adds the mediation places, drawn from the server's vector tiles (`/tiles/places/…`, filtered
- * server-side by the query), coloured by their main kind.
+ * server-side by the query). Below zoom 12 the server merges the places of one cell of the grid
+ * into a cluster feature (`point_count`, `count_<kind>`, `kinds`): a light disc sized by the
+ * count, with the count written inside. Single places are coloured by their main kind.
+ * Returns `{ refresh }`, to call after a visibility change.
  */
 export function addPlacesLayer(map, query) {
   map.addSource('places', { type: 'vector', tiles: [placesTileUrl(query)], minzoom: 0, maxzoom: 14 });
   map.addLayer({
-    id: 'places-points', type: 'circle', source: 'places', 'source-layer': 'places',
+    id: 'places-clusters', type: 'circle', source: 'places', 'source-layer': 'places', filter: ['has', 'point_count'],
+    paint: {
+      // Light discs, so that the choropleth stays readable under the clusters.
+      'circle-color': 'rgba(255,255,255,0.85)', 'circle-stroke-color': '#000091', 'circle-stroke-width': 1.5,
+      'circle-radius': ['step', ['to-number', ['get', 'point_count'], 0], 11, 10, 13, 50, 16, 200, 20],
+    },
+  });
+  map.addLayer({
+    id: 'places-points', type: 'circle', source: 'places', 'source-layer': 'places', filter: ['!', ['has', 'point_count']],
     paint: {
       'circle-color': placeColourExpression(),
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 2.5, 8, 4, 12, 6.5],
@@ -212,6 +226,49 @@ export function addPlacesLayer(map, query) {
       'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 5, 0.6, 10, 1.5],
     },
   });
+  // The count: a symbol layer when the style has glyphs (a configured basemap style), else HTML
+  // markers, since text needs a font server and the plain map works offline.
+  if (map.getStyle().glyphs) {
+    map.addLayer({
+      id: 'places-cluster-count', type: 'symbol', source: 'places', 'source-layer': 'places', filter: ['has', 'point_count'],
+      layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-size': 12, 'text-allow-overlap': true, 'text-ignore-placement': true },
+      paint: { 'text-color': '#000091' },
+    });
+    return { refresh: () => {} };
+  }
+  const markers = new Map();
+  const update = () => {
+    if (map.getLayoutProperty('places-clusters', 'visibility') === 'none') {
+      for (const m of markers.values()) m.remove();
+      markers.clear();
+      return;
+    }
+    const seen = new Set();
+    // A cluster near a tile edge may come from two tiles: one marker per place and count.
+    for (const f of map.queryRenderedFeatures({ layers: ['places-clusters'] })) {
+      const [lon, lat] = f.geometry.coordinates;
+      const n = f.properties.point_count;
+      const key = `${lon.toFixed(5)},${lat.toFixed(5)},${n}`;
+      seen.add(key);
+      if (!markers.has(key)) {
+        const el = document.createElement('div');
+        el.className = 'ifn-cluster-count';
+        el.textContent = String(n);
+        el.setAttribute('aria-hidden', 'true');
+        markers.set(key, new maplibregl.Marker({ element: el }).setLngLat([lon, lat]).addTo(map));
+      }
+    }
+    for (const [key, m] of markers) if (!seen.has(key)) { m.remove(); markers.delete(key); }
+  };
+  map.on('render', () => {
+    if (map.isSourceLoaded('places')) update();
+  });
+  return { refresh: update };
+}
+
+/** Kinds of a cluster with their number of places (`count_<kind>`), in the legend's order. */
+export function clusterKindCounts(p) {
+  return Object.keys(PLACE_KINDS).map((k) => [k, Number(p[`count_${k}`] || 0)]).filter(([, n]) => n > 0);
 }
 
 /**

@@ -140,19 +140,34 @@ async function setOption(page, id, value) {
   await page.press(id, 'Enter');
 }
 
-/** Distinct mediation places drawn on the map, with their kinds and services. */
+/**
+ * Distinct features of the places tiles drawn on the map: single places (`count` 1, with their
+ * kinds and services) and, below zoom 12, clusters (`count` = `point_count`, `cluster` true).
+ * A feature near a tile edge may come from two tiles: places are told apart by id, clusters by
+ * position and count.
+ */
 async function renderedPlaces(page) {
   return page.evaluate(() => {
     const { map } = window.ifnViewer;
     if (map.getLayoutProperty('places-points', 'visibility') === 'none') return [];
-    const byId = new Map();
-    for (const f of map.queryRenderedFeatures({ layers: ['places-points'] })) {
+    const layers = ['places-points', 'places-clusters'].filter((l) => map.getLayer(l));
+    const byKey = new Map();
+    for (const f of map.queryRenderedFeatures({ layers })) {
       const p = f.properties;
-      byId.set(String(p.id), { id: String(p.id), kinds: String(p.kinds ?? ''), services: String(p.services ?? ''), publics: String(p.publics ?? '') });
+      const cluster = p.point_count != null;
+      const [lon, lat] = f.geometry.coordinates;
+      const key = cluster ? `c:${lon.toFixed(5)},${lat.toFixed(5)},${p.point_count}` : `p:${p.id}`;
+      byKey.set(key, {
+        key, cluster, count: cluster ? Number(p.point_count) : 1, lngLat: [lon, lat],
+        kinds: String(p.kinds ?? ''), services: p.services == null ? null : String(p.services), publics: String(p.publics ?? ''),
+      });
     }
-    return [...byId.values()];
+    return [...byKey.values()];
   });
 }
+
+/** Number of places drawn: the sum of the clusters' `point_count`, plus one per single place. */
+const placeTotal = (items) => items.reduce((a, it) => a + it.count, 0);
 
 /** The tile URL template of a source. */
 const sourceTiles = (page, id) => page.evaluate((id) => window.ifnViewer.map.getSource(id).tiles[0], id);
@@ -376,6 +391,46 @@ describe('ifn web viewer', { concurrency: false }, () => {
   });
 
 
+  test('at low zoom the places are clustered, and a click on a cluster zooms in', async () => {
+    const page = await openViewer();
+    const zoom0 = await page.evaluate(() => window.ifnViewer.map.getZoom());
+    assert.ok(zoom0 < 12, `the initial zoom ${zoom0} should be below 12`);
+    const items = await renderedPlaces(page);
+    const clusters = items.filter((it) => it.cluster);
+    assert.ok(clusters.length > 0, 'no cluster drawn at the initial zoom');
+    assert.ok(clusters.every((c) => Number.isInteger(c.count) && c.count >= 2), 'every cluster has point_count ≥ 2');
+    // The total of the clusters never exceeds the places of the API.
+    const apiAll = (await (await fetch(`${BASE}/api/places`)).json()).features.length;
+    assert.ok(placeTotal(items) <= apiAll, `${placeTotal(items)} places drawn, ${apiAll} in the API`);
+    // The count is written on the cluster: a marker (plain map) or a symbol layer (glyphs).
+    const written = await page.evaluate(() => (window.ifnViewer.map.getLayer('places-cluster-count')
+      ? -1 : [...document.querySelectorAll('.ifn-cluster-count')].map((e) => Number(e.textContent))));
+    if (written !== -1) assert.ok(clusters.some((c) => written.includes(c.count)), 'the counts are written on the clusters');
+    await shot(page, '07b-place-clusters');
+
+    // Click the biggest cluster that is clear of the panel and legend.
+    const target = await page.evaluate((cs) => {
+      const m = window.ifnViewer.map;
+      const r = m.getCanvas().getBoundingClientRect();
+      const legend = document.getElementById('legend').getBoundingClientRect();
+      return cs.map((c) => ({ c, p: m.project(c.lngLat) }))
+        .map(({ c, p }) => ({ count: c.count, x: r.left + p.x, y: r.top + p.y }))
+        .filter(({ x, y }) => x > r.left + 20 && x < r.right - 60 && y > r.top + 20 && y < r.bottom - 20
+          && !(x > legend.left - 20 && x < legend.right + 20 && y > legend.top - 20 && y < legend.bottom + 20)
+          && m.queryRenderedFeatures([x - r.left, y - r.top], { layers: ['places-clusters'] }).length)
+        .sort((a, b) => b.count - a.count)[0];
+    }, clusters);
+    assert.ok(target, 'no cluster to click on screen');
+    await page.mouse.move(target.x, target.y);
+    await page.waitForFunction(() => !document.getElementById('hover-tip').hidden);
+    assert.match(await page.textContent('#hover-tip'), /lieux de médiation/);
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((z) => window.ifnViewer.map.getZoom() > z + 0.4, zoom0, { timeout: 10_000 });
+    await waitIdle(page);
+    assert.ok(await page.evaluate(() => window.ifnViewer.map.getZoom()) > zoom0, 'the click zoomed in');
+    await page.close();
+  });
+
   test('the offer options go into the query, the tile URLs, the tiles and the link', async () => {
     const page = await openViewer();
     assert.equal(await page.inputValue('#threshold-input'), '7');
@@ -568,8 +623,8 @@ describe('ifn web viewer', { concurrency: false }, () => {
     assert.equal(await page.locator('#place-service option').count(), facets.services.length + 1);
     assert.equal(await page.locator('#place-public option').count(), facets.publics.length + 1);
     assert.equal(new URL((await sourceTiles(page, 'places')).replace(/[{}]/g, '')).search, '', 'no filter at first');
-    const all = await renderedPlaces(page);
-    assert.ok(all.length > 0, 'no place drawn');
+    const all = placeTotal(await renderedPlaces(page));
+    assert.ok(all > 0, 'no place drawn');
     const placeTiles = [];
     page.on('request', (r) => { if (r.url().includes('/tiles/places/')) placeTiles.push(r.url()); });
 
@@ -581,12 +636,13 @@ describe('ifn web viewer', { concurrency: false }, () => {
     const kinds = new URL((await sourceTiles(page, 'places')).replace(/[{}]/g, '')).searchParams.get('kinds').split('|');
     assert.ok(!kinds.includes(off) && kinds.length === 4, `kinds=${kinds.join('|')} should be every kind but ${off}`);
     assert.ok(placeTiles.some((u) => new URL(u).searchParams.get('kinds')), 'places tiles were requested with the filter');
-    const filtered = await renderedPlaces(page);
-    assert.ok(filtered.length <= all.length, `${filtered.length} places after the filter, ${all.length} before`);
-    assert.ok(filtered.every((pl) => pl.kinds.split('|').some((k) => kinds.includes(k))), 'every drawn place has a ticked kind');
+    const filteredItems = await renderedPlaces(page);
+    const filtered = placeTotal(filteredItems);
+    assert.ok(filtered <= all, `${filtered} places after the filter, ${all} before`);
+    assert.ok(filteredItems.every((pl) => pl.kinds.split('|').some((k) => kinds.includes(k))), 'every drawn place or cluster has a ticked kind');
     const apiAll = (await (await fetch(`${BASE}/api/places`)).json()).features.length;
     const apiFiltered = (await (await fetch(`${BASE}/api/places?kinds=${encodeURIComponent(kinds.join('|'))}`)).json()).features.length;
-    if (apiFiltered < apiAll) assert.ok(filtered.length < all.length, 'the filter removed places');
+    if (apiFiltered < apiAll) assert.ok(filtered < all, 'the filter removed places');
     assert.match(await page.evaluate(() => location.hash), /pk=/);
     await shot(page, '10-places-kind-filter');
 
@@ -599,9 +655,11 @@ describe('ifn web viewer', { concurrency: false }, () => {
     assert.equal(url.searchParams.get('services'), service);
     assert.equal(url.searchParams.get('kinds'), kinds.join('|'), 'the kinds filter stays');
     const withService = await renderedPlaces(page);
-    assert.ok(withService.length <= filtered.length, 'adding a service filter never adds places');
-    assert.ok(withService.every((pl) => pl.services.toLowerCase().split('|').map((x) => x.trim()).includes(service.toLowerCase())),
-      'every drawn place offers the service');
+    assert.ok(placeTotal(withService) <= filtered, 'adding a service filter never adds places');
+    // Clusters carry no services, nor do some single places at low zoom: check those that do.
+    assert.ok(withService.filter((pl) => !pl.cluster && pl.services != null)
+      .every((pl) => pl.services.toLowerCase().split('|').map((x) => x.trim()).includes(service.toLowerCase())),
+    'every drawn place offers the service');
 
     // The link restores the filters; « Tous les lieux » removes them.
     await page.waitForFunction(() => location.hash.includes('ps='));
@@ -613,7 +671,7 @@ describe('ifn web viewer', { concurrency: false }, () => {
     await page.click('#place-filters-reset');
     await page.waitForFunction(() => !window.ifnViewer.map.getSource('places').tiles[0].includes('?'));
     await waitIdle(page);
-    assert.equal((await renderedPlaces(page)).length, all.length, 'without filter every place is back');
+    assert.equal(placeTotal(await renderedPlaces(page)), all, 'without filter every place is back');
     await page.close();
   });
 

@@ -282,8 +282,44 @@ const placeFeature = (p, joined) => ({
     ? { id: p.id, name: p.name, kinds: p.kinds.join('|'), services: p.services.join('|'), publics: p.publics.join('|'), address: p.address, commune: p.commune }
     : { id: p.id, name: p.name, kinds: p.kinds, services: p.services, publics: p.publics, address: p.address, commune: p.commune, source: p.source },
 });
-function placesTileIndex(filter) {
-  return cached(`places|${filter.key}`, () => new geojsonvt({ type: 'FeatureCollection', features: places.filter(filter.matches).map((p) => placeFeature(p, true)) }, { maxZoom: 14 }));
+/** Below this zoom, the places of one grid cell of CLUSTER_CELL screen pixels make one cluster feature. */
+const CLUSTER_MAX_ZOOM = 12;
+const CLUSTER_CELL = 48;
+/** Screen pixel of a point at a zoom (512-pixel tiles, as MapLibre draws vector tiles). */
+function worldPixel(lon, lat, z) {
+  const size = 512 * 2 ** z;
+  const s = Math.sin((lat * Math.PI) / 180);
+  return [((lon + 180) / 360) * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
+}
+/** The places (filtered) at zoom z: a single place as is, several in one cell as a cluster. */
+function clusteredPlaces(list, z) {
+  const cells = new Map();
+  for (const p of list) {
+    const [x, y] = worldPixel(p.lon, p.lat, z);
+    const key = `${Math.floor(x / CLUSTER_CELL)},${Math.floor(y / CLUSTER_CELL)}`;
+    if (!cells.has(key)) cells.set(key, []);
+    cells.get(key).push(p);
+  }
+  return [...cells.values()].map((members) => {
+    if (members.length === 1) return placeFeature(members[0], true);
+    const properties = { point_count: members.length };
+    // Counted by main kind (the first in KIND_KEYS order), so that the counts add up to point_count.
+    for (const k of KIND_KEYS) {
+      const n = members.filter((m) => KIND_KEYS.find((x) => m.kinds.includes(x)) === k).length;
+      if (n > 0) properties[`count_${k}`] = n;
+    }
+    properties.kinds = KIND_KEYS.filter((k) => members.some((m) => m.kinds.includes(k))).join('|');
+    const lon = members.reduce((a, m) => a + m.lon, 0) / members.length;
+    const lat = members.reduce((a, m) => a + m.lat, 0) / members.length;
+    return { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties };
+  });
+}
+function placesTileIndex(filter, z) {
+  const list = () => places.filter(filter.matches);
+  if (z < CLUSTER_MAX_ZOOM) {
+    return cached(`places|${filter.key}|${z}`, () => new geojsonvt({ type: 'FeatureCollection', features: clusteredPlaces(list(), z) }, { maxZoom: z }));
+  }
+  return cached(`places|${filter.key}`, () => new geojsonvt({ type: 'FeatureCollection', features: list().map((p) => placeFeature(p, true)) }, { maxZoom: 14 }));
 }
 function facets() {
   const count = (values) => {
@@ -332,17 +368,19 @@ function diagnosticHtml(t, sel, opts) {
   const nf = (x, digits = 1) => (x == null ? '—' : Number(x).toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
   const e = (s) => String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const ind = d.indicators.filter((i) => i.selected).map((i) => `<tr><td>${e(i.label)}</td><td>${nf(i.class, 0)}</td><td>${nf(i.raw)}</td></tr>`).join('');
+  // Machine-readable figures (data-figure / data-value), as the real diagnostic page has them.
+  const fig = (name, value, text) => `<span data-figure="${name}" data-value="${value ?? ''}">${text}</span>`;
   const kinds = OFFER_GROUPS.map((g) => `<tr><td>${g === 'all' ? 'Tous les lieux' : e(KIND_LABELS[g])}</td><td>${o.places[g]}</td><td>${nf(o.places_per_10k[g])}</td><td>${nf(o.mean_distance_km[g])} km</td></tr>`).join('');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Diagnostic territorial — ${e(t.name)}</title>
 <style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}@media print{@page{size:A4}}</style></head>
 <body><p><strong>Territoire fictif de démonstration (maquette)</strong></p>
 <h1>Diagnostic territorial — ${e(t.name)}</h1><p>${e(t.level)} ${e(t.code)} · ${nf(t.population, 0)} habitants · profil ${e(sel.profile)}</p>
-<h2>Besoins : Indice de Fragilité Numérique</h2><p>Score : <strong>${e(d.total_display.replace('.', ','))}</strong> / 10</p>
+<h2>Besoins : Indice de Fragilité Numérique</h2><p>Score : <strong>${fig('score', d.total, e(d.total_display.replace('.', ',')))}</strong> / 10</p>
 <table><tr><th>Indicateur</th><th>Classe</th><th>Valeur</th></tr>${ind}</table>
-<h2>Offre de médiation</h2><p>Seuil de fragilité ${nf(opts.threshold, 0)}, distance d'accès ${nf(opts.distance_km, 0)} km.</p>
+<h2>Offre de médiation</h2><p>Seuil de fragilité ${fig('threshold', opts.threshold, nf(opts.threshold, 0))}, distance d'accès ${fig('distance-km', opts.distance_km, nf(opts.distance_km, 0))} km, ${fig('places-total', o.places.all, o.places.all)} lieux en tout.</p>
 <table><tr><th>Type</th><th>Lieux</th><th>Pour 10 000 hab.</th><th>Distance moyenne</th></tr>${kinds}</table>
-<p>Population fragile : ${nf(o.fragile_population, 0)} habitants, dont ${nf(o.fragile_share_beyond == null ? null : o.fragile_share_beyond * 100)} % à plus de ${nf(opts.distance_km, 0)} km d'un lieu.</p>
-<p>Zones blanches : ${o.zones_blanches.length}${o.zones_blanches.length ? ` (${o.zones_blanches.map(e).join(', ')})` : ''}.</p></body></html>`;
+<p>Population fragile : ${fig('fragile-population', o.fragile_population, nf(o.fragile_population, 0))} habitants, dont ${nf(o.fragile_share_beyond == null ? null : o.fragile_share_beyond * 100)} % à plus de ${nf(opts.distance_km, 0)} km d'un lieu.</p>
+<p>Zones blanches : ${fig('zones-blanches-count', o.zones_blanches.length, o.zones_blanches.length)}${o.zones_blanches.length ? ` (${o.zones_blanches.map(e).join(', ')})` : ''}.</p></body></html>`;
 }
 function norm(s) { return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase(); }
 
@@ -423,7 +461,7 @@ const server = http.createServer((req, res) => {
       const [, level, z, x, y] = m;
       const layer = level === 'places' ? 'places' : level;
       if (level !== 'places' && !territories[level]) return send(res, 404, { error: `unknown tile layer '${level}'`, status: 404 });
-      const index = level === 'places' ? placesTileIndex(placeFilter(q)) : tileIndex(level, selection(q), offerOptions(q));
+      const index = level === 'places' ? placesTileIndex(placeFilter(q), +z) : tileIndex(level, selection(q), offerOptions(q));
       const tile = index.getTile(+z, +x, +y);
       if (!tile) { res.writeHead(204); return res.end(); }
       return send(res, 200, Buffer.from(vtpbf.fromGeojsonVt({ [layer]: tile }, { version: 2 })), 'application/vnd.mapbox-vector-tile');
