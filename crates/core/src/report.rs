@@ -26,14 +26,9 @@ pub fn format_number(v: f64, decimals: Option<usize>) -> String {
     }
 }
 
-/// Rounds for display: one decimal, as the public tool shows scores.
-///
-/// ```
-/// assert_eq!(ifn_core::report::display_round(6.25), 6.3);
-/// ```
-pub fn display_round(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
+/// Rounds a score for display: one decimal, as the public tool shows scores (the rule lives
+/// in [`crate::rules`]).
+pub use crate::rules::display_round;
 
 /// Writes `code,name,population,total,<indicator classes>` with a header line. Codes are text,
 /// numbers use a dot, missing values are empty cells.

@@ -3,7 +3,8 @@
 //! Columns: `code,commune,epci,departement,population`, then indicator keys of the catalogue.
 //! Optional columns: `name`, `region`, `commune_name`, `epci_name`, `departement_name`,
 //! `region_name`. Separator `,` or `;` (detected from the header); with `;`, decimal commas are
-//! accepted. Empty cells, `s`, `nd`, `NA` and `n/a` are missing values (never zero). Codes are
+//! accepted. Empty cells, `s`, `nd`, `NA` and `n/a` are missing values (never zero), see
+//! [`parse_cell`]. Codes are
 //! kept as text exactly as written.
 
 use std::io::Read;
@@ -14,6 +15,7 @@ use crate::catalogue::Catalogue;
 use crate::dataset::{BaseUnit, Dataset, Names};
 use crate::error::{CoreError, CoreResult};
 use crate::level::Level;
+use crate::rules::MISSING_TOKENS;
 
 /// Columns every table must have, in this order.
 pub const REQUIRED: [&str; 5] = ["code", "commune", "epci", "departement", "population"];
@@ -26,28 +28,90 @@ const OPTIONAL: [&str; 6] = [
     "region_name",
 ];
 
-/// Whether a cell is a missing value (statistical secrecy or no data).
+/// Whether a cell is a missing value (statistical secrecy or no data): one of
+/// [`MISSING_TOKENS`], ignoring case and surrounding spaces.
 ///
 /// ```
 /// use ifn_core::table::is_missing;
 /// assert!(is_missing("") && is_missing(" s ") && is_missing("ND") && !is_missing("0"));
 /// ```
 pub fn is_missing(cell: &str) -> bool {
-    matches!(
-        cell.trim().to_lowercase().as_str(),
-        "" | "s" | "nd" | "na" | "n/a" | "nan"
-    )
+    let t = cell.trim();
+    MISSING_TOKENS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
-/// Parses a number written with a dot, or with a decimal comma when `comma_decimal`.
-pub fn parse_number(cell: &str, comma_decimal: bool) -> Option<f64> {
+/// A cell that is neither a number nor a missing value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a number (missing values are written {tokens})", tokens = missing_tokens_text())]
+pub struct InvalidNumber {
+    /// The cell, trimmed.
+    pub text: String,
+}
+
+fn missing_tokens_text() -> String {
+    let mut t: Vec<&str> = MISSING_TOKENS
+        .iter()
+        .filter(|t| !t.is_empty())
+        .copied()
+        .collect();
+    t.insert(0, "empty");
+    t.join(", ")
+}
+
+/// Parses a number written with a dot, or with a decimal comma when `decimal_comma`; `None`
+/// when it is not a finite number. Missing-value tokens are not numbers: use
+/// [`parse_cell`] to tell them apart.
+///
+/// ```
+/// use ifn_core::table::parse_number;
+/// assert_eq!(parse_number("12,5", true), Some(12.5));
+/// assert_eq!(parse_number("12,5", false), None);
+/// assert_eq!(parse_number("1\u{a0}234", true), Some(1234.0));
+/// assert_eq!(parse_number("inf", false), None);
+/// ```
+pub fn parse_number(cell: &str, decimal_comma: bool) -> Option<f64> {
     let t = cell.trim();
-    let v = if comma_decimal && t.contains(',') && !t.contains('.') {
-        t.replace(',', ".").parse::<f64>().ok()
+    let v: f64 = if decimal_comma {
+        // French tables group thousands with (no-break) spaces: "1 234,5".
+        let t: String = t
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .collect();
+        if t.contains(',') && !t.contains('.') {
+            t.replace(',', ".").parse().ok()
+        } else {
+            t.parse().ok()
+        }
     } else {
-        t.parse::<f64>().ok()
+        t.parse().ok()
     }?;
     v.is_finite().then_some(v)
+}
+
+/// The one reader of a numeric cell in ifn (tables of base units here, official sources in
+/// `ifn-ingest`): `Ok(Some(v))` for a number, `Ok(None)` for a missing value
+/// ([`is_missing`]), `Err` for anything else, so a typo is reported rather than taken as
+/// missing.
+///
+/// ```
+/// use ifn_core::table::parse_cell;
+/// assert_eq!(parse_cell(" 12.5 ", false), Ok(Some(12.5)));
+/// assert_eq!(parse_cell("1 234,5", true), Ok(Some(1234.5)));
+/// assert_eq!(parse_cell("ND", false), Ok(None));
+/// assert_eq!(parse_cell("", true), Ok(None));
+/// let e = parse_cell("12a", false).unwrap_err();
+/// assert_eq!(e.text, "12a");
+/// ```
+pub fn parse_cell(cell: &str, decimal_comma: bool) -> Result<Option<f64>, InvalidNumber> {
+    if is_missing(cell) {
+        return Ok(None);
+    }
+    match parse_number(cell, decimal_comma) {
+        Some(v) => Ok(Some(v)),
+        None => Err(InvalidNumber {
+            text: cell.trim().to_string(),
+        }),
+    }
 }
 
 /// Reads a table of base units. `file` names the source in error messages.
@@ -189,20 +253,9 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
             }
         }
         for (i, key) in &indicator_cols {
-            let t = cell(*i);
-            if is_missing(&t) {
-                rows.push(f64::NAN);
-            } else {
-                match parse_number(&t, comma_decimal) {
-                    Some(v) => rows.push(v),
-                    None => {
-                        return Err(table_err(
-                            line,
-                            key,
-                            format!("'{t}' is not a number (missing values: empty, s, nd)"),
-                        ))
-                    }
-                }
+            match parse_cell(&cell(*i), comma_decimal) {
+                Ok(v) => rows.push(v.unwrap_or(f64::NAN)),
+                Err(e) => return Err(table_err(line, key, e.to_string())),
             }
         }
         units.push(unit);
