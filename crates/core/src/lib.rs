@@ -49,6 +49,7 @@ pub mod rules;
 pub mod selection;
 pub mod table;
 pub mod territory;
+pub mod text;
 
 pub use catalogue::{Axis, Catalogue, IndicatorDef, ProfileDef};
 pub use dataset::{BaseUnit, Dataset, Names, NO_EPCI_CODE};
