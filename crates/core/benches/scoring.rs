@@ -7,7 +7,7 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ifn_core::rng::SplitMix64;
+use ifn_core::rng::{DemoRng, SeedableRng, SplitMix64};
 use ifn_core::{BaseUnit, Catalogue, Dataset, Engine, Level, Names, Selection};
 use ndarray::Array2;
 
@@ -19,7 +19,7 @@ const DEPARTEMENTS: usize = 100;
 /// A France-sized synthetic dataset: the first communes are split into several IRIS, like
 /// the cities; values are random with 5 % missing.
 fn france_like() -> Dataset {
-    let mut rng = SplitMix64::new(2023);
+    let mut rng = SplitMix64::seed_from_u64(2023);
     let catalogue = Catalogue::builtin();
     let profile = catalogue.profile("tout-age").expect("built-in profile");
     let keys: Vec<String> = profile.all().map(str::to_string).collect();

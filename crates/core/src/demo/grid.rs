@@ -3,7 +3,7 @@
 
 use geo::{Coord, LineString, Polygon};
 
-use crate::rng::SplitMix64;
+use crate::rng::{DemoRng, SeedableRng, SplitMix64};
 
 /// The grid of the demo territory.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ impl Grid {
     pub fn new(nx: usize, ny: usize, origin: (f64, f64), step: (f64, f64), seed: u64) -> Grid {
         let (x0, y0) = origin;
         let (dx, dy) = step;
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = SplitMix64::seed_from_u64(seed);
         let mut corners = Vec::with_capacity((nx + 1) * (ny + 1));
         for j in 0..=ny {
             for i in 0..=nx {

@@ -24,7 +24,7 @@ use geo::{unary_union, Centroid, MultiPolygon, Polygon};
 use crate::catalogue::Catalogue;
 use crate::dataset::{BaseUnit, Dataset, Names};
 use crate::level::Level;
-use crate::rng::SplitMix64;
+use crate::rng::{DemoRng, SeedableRng, SplitMix64};
 use crate::territory::{Feature, Place, SourceInfo, Territory, TerritoryMeta};
 use grid::Grid;
 use names::NameGen;
@@ -105,7 +105,7 @@ fn on_island(i: usize, j: usize) -> bool {
 /// Generates the demo territory (deterministic).
 pub fn generate() -> Territory {
     let grid = Grid::new(NX, NY, (-9.3, 44.6), (0.1, 0.07), DEMO_SEED);
-    let mut rng = SplitMix64::new(DEMO_SEED ^ 0xA5A5);
+    let mut rng = SplitMix64::seed_from_u64(DEMO_SEED ^ 0xA5A5);
     let mut namer = NameGen::new(DEMO_SEED);
 
     // 1. Cells on the island, by département.

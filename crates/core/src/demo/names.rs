@@ -1,6 +1,6 @@
 //! Fictional French-sounding place names for the demo territory.
 
-use crate::rng::SplitMix64;
+use crate::rng::{DemoRng, SeedableRng, SplitMix64};
 
 const ROOTS: [&str; 32] = [
     "Brev", "Cal", "Dor", "Fen", "Gar", "Kerl", "Lav", "Mor", "Pen", "Quin", "Ros", "Sav", "Trév",
@@ -34,7 +34,7 @@ impl NameGen {
     /// A generator with its own seed.
     pub fn new(seed: u64) -> Self {
         NameGen {
-            rng: SplitMix64::new(seed),
+            rng: SplitMix64::seed_from_u64(seed),
             used: Default::default(),
         }
     }

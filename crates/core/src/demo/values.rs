@@ -6,7 +6,7 @@ use super::grid::Grid;
 use super::{dist, CommuneKind, DemoCommune, DemoIris};
 use crate::catalogue::Catalogue;
 use crate::geodesy::distance_km_haversine;
-use crate::rng::SplitMix64;
+use crate::rng::{DemoRng, SplitMix64};
 use crate::territory::{Place, PlaceKind};
 
 const QUARTERS: [&str; 12] = [

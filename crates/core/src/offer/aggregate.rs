@@ -368,7 +368,7 @@ fn summarise(
     let mut fragile_population = 0.0;
     let mut fragile_known = 0.0;
     let mut beyond = 0.0;
-    let mut means: [Mean; 5] = Default::default();
+    let mut means: ByKind<Mean> = ByKind::default();
     let mut fragile_mean = Mean::default();
     let mut zb_units = Vec::new();
     let mut without_centre = 0;
@@ -385,7 +385,7 @@ fn summarise(
             continue;
         }
         for k in OfferKind::ALL {
-            means[k.slot()].add(index.nearest_km(i, k), pop);
+            means.get_mut(k).add(index.nearest_km(i, k), pop);
         }
         if fragile {
             fragile_known += pop;
@@ -403,7 +403,7 @@ fn summarise(
         places_per_10k: ByKind::from_fn(|k| per_10k(f64::from(places.get(k)), population)),
         fragile_population,
         places_per_10k_fragile: per_10k(f64::from(places.all), fragile_population),
-        mean_distance_km: ByKind::from_fn(|k| means[k.slot()].get()),
+        mean_distance_km: ByKind::from_fn(|k| means.get_ref(k).get()),
         fragile_mean_distance_km: fragile_mean.get(),
         fragile_population_beyond: beyond,
         fragile_share_beyond: if fragile_known > 0.0 {

@@ -9,9 +9,9 @@ use rstar::RTree;
 use serde::Serialize;
 use tracing::debug;
 
-use super::OfferKind;
+use super::{ByKind, OfferKind};
 use crate::dataset::BaseUnit;
-use crate::geodesy::distance_km_haversine;
+use crate::geodesy::NearestPoints;
 use crate::level::Level;
 use crate::territory::{Feature, Place};
 
@@ -54,7 +54,6 @@ pub enum CentreSource {
     None,
 }
 
-type PlacePoint = GeomWithData<[f64; 3], u32>;
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// Places located in base units, and for every base unit the distance to the nearest place of
@@ -73,9 +72,8 @@ type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 /// crescent-shaped unit can fall outside it; at the scale of an IRIS or a commune this moves
 /// the centre by at most a few hundred metres.
 ///
-/// **Distance**: haversine (great circle) from the centre to the nearest place, found with an
-/// R-tree over the places' unit-sphere coordinates (the straight-line chord is monotonic in
-/// the great-circle distance, so the Euclidean nearest neighbour is the haversine one). Every
+/// **Distance**: haversine (great circle) from the centre to the nearest place, found with a
+/// [`NearestPoints`] index per kind (an R-tree over unit-sphere coordinates). Every
 /// place with coordinates counts, assigned or not: a place just across the département's edge
 /// still serves the people near it.
 #[derive(Debug)]
@@ -85,11 +83,11 @@ pub struct PlaceIndex {
     unassigned: Vec<usize>,
     centres: Vec<Option<(f64, f64)>>,
     centre_sources: Vec<CentreSource>,
-    /// Per unit, distance (km) to the nearest place of each [`OfferKind`] slot.
-    nearest: Vec<[f64; 5]>,
-    trees: Vec<RTree<PlacePoint>>,
+    /// Per unit, distance (km) to the nearest place of each kind.
+    nearest: Vec<ByKind<f64>>,
+    /// Places of each kind with usable coordinates; the value is the place's index.
+    trees: ByKind<NearestPoints<u32>>,
     ids: Vec<String>,
-    coords: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -107,11 +105,6 @@ fn usable(lon: f64, lat: f64) -> bool {
         && (-90.0..=90.0).contains(&lat)
         // (0, 0) is the usual placeholder of a failed geocoding, in the Gulf of Guinea.
         && !(lon == 0.0 && lat == 0.0)
-}
-
-fn unit_sphere(lon: f64, lat: f64) -> [f64; 3] {
-    let (lon, lat) = (lon.to_radians(), lat.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
 }
 
 /// Contours with an R-tree of their bounding boxes, for point-in-polygon queries.
@@ -301,35 +294,21 @@ impl PlaceIndex {
             .collect();
 
         // Nearest place of each kind.
-        let trees: Vec<RTree<PlacePoint>> = OfferKind::ALL
-            .iter()
-            .map(|k| {
-                let pts = places
+        let trees: ByKind<NearestPoints<u32>> = ByKind::from_fn(|k| {
+            NearestPoints::new(
+                places
                     .iter()
                     .zip(&indexed)
                     .enumerate()
                     .filter(|(_, (p, ip))| ip.mask & (1 << k.slot()) != 0 && usable(p.lon, p.lat))
-                    .map(|(i, (p, _))| GeomWithData::new(unit_sphere(p.lon, p.lat), i as u32))
-                    .collect();
-                RTree::bulk_load(pts)
-            })
-            .collect();
-        let nearest: Vec<[f64; 5]> = centres
+                    .map(|(i, (p, _))| ((p.lon, p.lat), i as u32)),
+            )
+        });
+        let nearest: Vec<ByKind<f64>> = centres
             .par_iter()
-            .map(|c| {
-                let mut d = [f64::NAN; 5];
-                if let Some(c) = *c {
-                    for (slot, tree) in trees.iter().enumerate() {
-                        d[slot] = match tree.nearest_neighbor(&unit_sphere(c.0, c.1)) {
-                            Some(n) => {
-                                let p = &places[n.data as usize];
-                                distance_km_haversine(c, (p.lon, p.lat))
-                            }
-                            None => f64::INFINITY,
-                        };
-                    }
-                }
-                d
+            .map(|c| match *c {
+                Some(c) => ByKind::from_fn(|k| trees.get_ref(k).nearest_km(c)),
+                None => ByKind::splat(f64::NAN),
             })
             .collect();
         debug!(
@@ -347,7 +326,6 @@ impl PlaceIndex {
             nearest,
             trees,
             ids: places.iter().map(|p| p.id.clone()).collect(),
-            coords: places.iter().map(|p| (p.lon, p.lat)).collect(),
         }
     }
 
@@ -420,7 +398,7 @@ impl PlaceIndex {
     /// Haversine distance (km) from the centre of base unit `unit` to the nearest place of a
     /// group: `INFINITY` when there is no such place, NaN when the unit has no centre.
     pub fn nearest_km(&self, unit: usize, kind: OfferKind) -> f64 {
-        self.nearest[unit][kind.slot()]
+        self.nearest[unit].get(kind)
     }
 
     /// The nearest place of a group to any point: (place index, haversine km).
@@ -435,9 +413,7 @@ impl PlaceIndex {
     /// assert_eq!((t.places[i].lon, t.places[i].lat), (p.lon, p.lat));
     /// ```
     pub fn nearest_place(&self, point: (f64, f64), kind: OfferKind) -> Option<(usize, f64)> {
-        let tree = &self.trees[kind.slot()];
-        let n = tree.nearest_neighbor(&unit_sphere(point.0, point.1))?;
-        let i = n.data as usize;
-        Some((i, distance_km_haversine(point, self.coords[i])))
+        let (&i, km) = self.trees.get_ref(kind).nearest(point)?;
+        Some((i as usize, km))
     }
 }

@@ -268,12 +268,7 @@ pub struct ByKind<T> {
     pub bibliotheque: T,
 }
 
-impl<T: Copy> ByKind<T> {
-    /// The same value for every kind.
-    pub fn splat(v: T) -> ByKind<T> {
-        ByKind::from_fn(|_| v)
-    }
-
+impl<T> ByKind<T> {
     /// Builds the values from a function of the kind.
     pub fn from_fn(mut f: impl FnMut(OfferKind) -> T) -> ByKind<T> {
         ByKind {
@@ -285,14 +280,14 @@ impl<T: Copy> ByKind<T> {
         }
     }
 
-    /// The value of a kind.
-    pub fn get(&self, kind: OfferKind) -> T {
+    /// A reference to the value of a kind.
+    pub fn get_ref(&self, kind: OfferKind) -> &T {
         match kind {
-            OfferKind::All => self.all,
-            OfferKind::FranceServices => self.france_services,
-            OfferKind::ConseillerNumerique => self.conseiller_numerique,
-            OfferKind::AidantsConnect => self.aidants_connect,
-            OfferKind::Bibliotheque => self.bibliotheque,
+            OfferKind::All => &self.all,
+            OfferKind::FranceServices => &self.france_services,
+            OfferKind::ConseillerNumerique => &self.conseiller_numerique,
+            OfferKind::AidantsConnect => &self.aidants_connect,
+            OfferKind::Bibliotheque => &self.bibliotheque,
         }
     }
 
@@ -305,6 +300,18 @@ impl<T: Copy> ByKind<T> {
             OfferKind::AidantsConnect => &mut self.aidants_connect,
             OfferKind::Bibliotheque => &mut self.bibliotheque,
         }
+    }
+}
+
+impl<T: Copy> ByKind<T> {
+    /// The same value for every kind.
+    pub fn splat(v: T) -> ByKind<T> {
+        ByKind::from_fn(|_| v)
+    }
+
+    /// The value of a kind.
+    pub fn get(&self, kind: OfferKind) -> T {
+        *self.get_ref(kind)
     }
 }
 
