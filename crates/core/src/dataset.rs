@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{CoreError, CoreResult};
+use crate::error::{CoreResult, DatasetError};
 use crate::level::Level;
 
 /// Code of the pseudo-EPCI that gathers communes belonging to no EPCI (some islands).
@@ -92,41 +92,43 @@ impl Dataset {
         names: Names,
     ) -> CoreResult<Dataset> {
         if values.nrows() != units.len() || values.ncols() != indicators.len() {
-            return Err(CoreError::Dataset(format!(
-                "values are {}×{} but there are {} units and {} indicators",
-                values.nrows(),
-                values.ncols(),
-                units.len(),
-                indicators.len()
-            )));
+            return Err(DatasetError::Shape {
+                rows: values.nrows(),
+                columns: values.ncols(),
+                units: units.len(),
+                indicators: indicators.len(),
+            }
+            .into());
         }
         let mut seen = HashSet::new();
         for u in &units {
             if !seen.insert(u.code.as_str()) {
-                return Err(CoreError::Dataset(format!(
-                    "base unit code '{}' appears twice",
-                    u.code
-                )));
+                return Err(DatasetError::DuplicateUnit {
+                    code: u.code.clone(),
+                }
+                .into());
             }
             if !u.population.is_finite() || u.population < 0.0 {
-                return Err(CoreError::Dataset(format!(
-                    "base unit '{}' has population {}: expected a finite number ≥ 0",
-                    u.code, u.population
-                )));
+                return Err(DatasetError::Population {
+                    code: u.code.clone(),
+                    population: u.population,
+                }
+                .into());
             }
         }
         let mut keys = HashSet::new();
         for k in &indicators {
             if !keys.insert(k.as_str()) {
-                return Err(CoreError::Dataset(format!("indicator '{k}' appears twice")));
+                return Err(DatasetError::DuplicateIndicator { key: k.clone() }.into());
             }
         }
         for ((row, col), v) in values.indexed_iter() {
             if v.is_infinite() {
-                return Err(CoreError::Dataset(format!(
-                    "base unit '{}', indicator '{}': infinite value",
-                    units[row].code, indicators[col]
-                )));
+                return Err(DatasetError::InfiniteValue {
+                    unit: units[row].code.clone(),
+                    indicator: indicators[col].clone(),
+                }
+                .into());
             }
         }
         Ok(Dataset {

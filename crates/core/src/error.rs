@@ -70,9 +70,9 @@ pub enum CoreError {
         /// What is wrong with it.
         reason: Box<CoreError>,
     },
-    /// Dataset construction failed.
-    #[error("invalid dataset: {0}")]
-    Dataset(String),
+    /// Dataset construction failed: the values do not match the units and indicators.
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
     /// A level the dataset cannot produce (no région codes, for example).
     #[error("level {level} is not available: {reason}")]
     LevelUnavailable {
@@ -93,8 +93,9 @@ pub enum CoreError {
         /// What is wrong and what was expected.
         message: String,
     },
-    /// A CSV error while reading a table.
-    #[error("{file}: {source}")]
+    /// A CSV error while reading or writing a table. The cause (with its position) is the
+    /// `source`.
+    #[error("{file}: malformed CSV")]
     Csv {
         /// The file.
         file: String,
@@ -102,11 +103,11 @@ pub enum CoreError {
         #[source]
         source: csv::Error,
     },
-    /// Writing a report failed.
-    #[error("writing the output failed: {0}")]
+    /// Writing a report failed (disk full, closed pipe…); the cause is the `source`.
+    #[error("writing the output failed")]
     Write(#[from] std::io::Error),
-    /// JSON serialisation failed.
-    #[error("JSON output failed: {0}")]
+    /// JSON serialisation failed; the cause is the `source`.
+    #[error("JSON output failed")]
     Json(#[from] serde_json::Error),
 }
 
@@ -143,4 +144,52 @@ impl CoreError {
             },
         }
     }
+}
+
+/// Why a [`Dataset`](crate::Dataset) cannot be built from its parts.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DatasetError {
+    /// The value matrix does not have one row per unit and one column per indicator.
+    #[error(
+        "invalid dataset: values are {rows}×{columns} but there are {units} units and \
+         {indicators} indicators"
+    )]
+    Shape {
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        columns: usize,
+        /// Number of base units.
+        units: usize,
+        /// Number of indicators.
+        indicators: usize,
+    },
+    /// Two base units share a code.
+    #[error("invalid dataset: base unit code '{code}' appears twice")]
+    DuplicateUnit {
+        /// The code.
+        code: String,
+    },
+    /// A population that is negative, NaN or infinite.
+    #[error("invalid dataset: base unit '{code}' has population {population}: expected a finite number ≥ 0")]
+    Population {
+        /// The unit's code.
+        code: String,
+        /// The population given.
+        population: f64,
+    },
+    /// Two indicator columns share a key.
+    #[error("invalid dataset: indicator '{key}' appears twice")]
+    DuplicateIndicator {
+        /// The key.
+        key: String,
+    },
+    /// An infinite value (missing values are NaN).
+    #[error("invalid dataset: base unit '{unit}', indicator '{indicator}': infinite value (write a missing value as NaN)")]
+    InfiniteValue {
+        /// The unit's code.
+        unit: String,
+        /// The indicator key.
+        indicator: String,
+    },
 }

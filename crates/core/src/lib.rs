@@ -54,7 +54,7 @@ pub mod text;
 pub use catalogue::{Axis, Catalogue, IndicatorDef, ProfileDef};
 pub use dataset::{BaseUnit, Dataset, Names, NO_EPCI_CODE};
 pub use engine::{Engine, LevelScores, UnitScores};
-pub use error::{CoreError, CoreResult};
+pub use error::{CoreError, CoreResult, DatasetError};
 pub use level::Level;
 pub use params::{OfferParams, SelectionParams};
 pub use rules::{rules, DomainRules};

@@ -137,22 +137,18 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         .delimiter(sep)
         .has_headers(true)
         .from_reader(text.as_bytes());
-    let csv_err = |source| CoreError::Csv {
-        file: file.into(),
-        source,
-    };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
     let table_err = |line: u64, column: &str, message: String| CoreError::Table {
         file: file.into(),
         line,
         column: column.into(),
         message,
     };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&e, &[], &table_err))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
     for (i, req) in REQUIRED.iter().enumerate() {
         if headers.get(i).map(String::as_str) != Some(*req) {
             return Err(table_err(
@@ -199,8 +195,9 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
     let mut names = Names::default();
     let mut seen = std::collections::HashMap::new();
     for rec in reader.records() {
-        let rec = rec.map_err(csv_err)?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| csv_error(&e, &headers, &table_err))?;
+        // The csv reader counts lines from 1; a record always has a position.
+        let line = rec.position().map_or(1, |p| p.line().max(1));
         let cell = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
         // An empty EPCI means the commune belongs to none (pseudo-EPCI ZZZZZZZZZ).
         for (i, req) in REQUIRED.iter().enumerate().take(4) {
@@ -269,8 +266,33 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
     }
     let keys: Vec<String> = indicator_cols.into_iter().map(|(_, k)| k).collect();
     let values = Array2::from_shape_vec((units.len(), keys.len()), rows)
-        .map_err(|e| CoreError::Dataset(e.to_string()))?;
+        .expect("one value pushed per unit and indicator column");
     Dataset::new(units, keys, values, names)
+}
+
+/// A csv error as a [`CoreError::Table`] with its line and the column it concerns, so every
+/// error of a table names file, line and column.
+fn csv_error(
+    e: &csv::Error,
+    headers: &[String],
+    table_err: &impl Fn(u64, &str, String) -> CoreError,
+) -> CoreError {
+    let line = e.position().map_or(1, |p| p.line().max(1));
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            // The first missing column, or the first extra field.
+            let at = (*len).min(*expected_len) as usize;
+            let column = headers.get(at).map_or("-", String::as_str);
+            table_err(
+                line,
+                column,
+                format!("{len} fields where the header has {expected_len} (a separator too many or missing?)"),
+            )
+        }
+        _ => table_err(line, "-", format!("malformed CSV: {e}")),
+    }
 }
 
 #[cfg(test)]
@@ -322,6 +344,20 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_row_with_a_missing_field_names_its_line_and_the_missing_column() {
+        let e = read(
+            "code,commune,epci,departement,population,poverty_rate\nA,c,e,01,1,2\nB,c,e,01,1\n",
+        )
+        .unwrap_err();
+        match e {
+            CoreError::Table { line, column, .. } => {
+                assert_eq!((line, column.as_str()), (3, "poverty_rate"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
