@@ -86,18 +86,3 @@ fn demo_values_look_like_real_ones() {
         "activity IRIS"
     );
 }
-
-#[test]
-#[ignore = "prints the size of the demo while tuning it"]
-fn print_demo_stats() {
-    let t = generate();
-    let units = t.dataset.units();
-    let communes: HashSet<&str> = units.iter().map(|u| u.commune.as_str()).collect();
-    let pop: f64 = units.iter().map(|u| u.population).sum();
-    eprintln!(
-        "iris {} communes {} places {} pop {pop}",
-        units.len(),
-        communes.len(),
-        t.places.len()
-    );
-}
