@@ -91,6 +91,16 @@ pub enum CoreError {
         #[source]
         source: csv::Error,
     },
+    /// An option of an analysis (draws, spread, …) out of its range.
+    #[error("invalid {option} '{value}': {reason}")]
+    AnalysisOption {
+        /// The option (`--spread`, `--draws`, …).
+        option: String,
+        /// The value given.
+        value: String,
+        /// The range expected.
+        reason: String,
+    },
     /// Writing a report failed.
     #[error("writing the output failed: {0}")]
     Write(#[from] std::io::Error),
