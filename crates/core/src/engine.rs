@@ -13,7 +13,7 @@ use crate::classes::{decile_classes_grouped, MISSING};
 use crate::dataset::Dataset;
 use crate::error::{CoreError, CoreResult};
 use crate::level::Level;
-use crate::selection::{Reference, Selection};
+use crate::selection::{Reference, Selection, SelectionContext};
 
 mod reweighter;
 mod rollup;
@@ -580,5 +580,14 @@ impl Engine {
         let g = self.grouping(level)?;
         let r = self.rollup_matrix(g, |i, j| values[(i, j)]);
         Ok(slot.get_or_init(|| r))
+    }
+}
+
+impl SelectionContext for Engine {
+    fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+    fn dataset(&self) -> &Dataset {
+        &self.dataset
     }
 }
