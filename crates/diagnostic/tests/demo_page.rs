@@ -243,3 +243,87 @@ fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
     assert!(e.to_string().contains("'16'"), "{e}");
 }
 
+/// The colours of a page's map.
+struct MapColours {
+    /// `(code, fill)` of every coloured shape.
+    shapes: Vec<(String, String)>,
+    /// `(class, colour)` of the legend, in its order.
+    legend: Vec<(u8, String)>,
+}
+
+fn map_colours(html: &str) -> MapColours {
+    let mut shapes = Vec::new();
+    for chunk in html.split("<path ").skip(1) {
+        let attr = |name: &str| {
+            let key = format!("{name}=\"");
+            chunk.find(&key).map(|i| {
+                chunk[i + key.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+        };
+        if let (Some(code), Some(fill)) = (attr("data-code"), attr("fill")) {
+            shapes.push((code, fill));
+        }
+    }
+    let legend = html.split("class=\"legend\"").nth(1).expect("a legend");
+    let mut classes = Vec::new();
+    for chunk in legend
+        .split("<span class=\"swatch\" style=\"background:")
+        .skip(1)
+    {
+        let (colour, rest) = chunk.split_once('"').unwrap();
+        let label = rest.split("</span>").nth(1).unwrap();
+        if let Ok(k) = label.split([' ', '<']).next().unwrap().parse::<u8>() {
+            classes.push((k, colour.to_string()));
+        }
+    }
+    MapColours {
+        shapes,
+        legend: classes,
+    }
+}
+
+#[test]
+fn each_shape_has_the_legend_colour_of_its_class_with_the_web_maps_rule() {
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
+    let input = demo_input(
+        t,
+        engine,
+        index,
+        Level::Epci,
+        "X00000001",
+        &sel,
+        &OfferOptions::default(),
+    );
+    let html = render_html(&input);
+    let MapColours { shapes, legend } = map_colours(&html);
+    assert_eq!(
+        legend.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        (1..=10).rev().collect::<Vec<u8>>(),
+        "the legend lists classes 10 down to 1"
+    );
+    let level = input.map.level.expect("a map level");
+    let scores = engine.score(level, &sel).unwrap();
+    assert!(shapes.len() > 3, "{} shapes", shapes.len());
+    let mut classes_seen = std::collections::BTreeSet::new();
+    for (code, fill) in &shapes {
+        let score = scores.total[scores.index_of(code).unwrap()];
+        // The web map's rule (web/src/config.js): class k covers [k, k + 1).
+        let class = (score.floor() as u8).clamp(1, 10);
+        let (_, legend_colour) = legend.iter().find(|(k, _)| *k == class).unwrap();
+        assert_eq!(fill, legend_colour, "{code}: score {score}, class {class}");
+        classes_seen.insert(class);
+    }
+    assert!(
+        classes_seen.len() > 1,
+        "the demo spreads over several classes"
+    );
+}
