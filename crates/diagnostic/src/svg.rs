@@ -4,9 +4,8 @@ use std::fmt::Write;
 
 use maud::{html, Markup};
 
-use crate::format::fr;
 use crate::input::MapData;
-use crate::scale::score_colour;
+use crate::scale::{score_colour, score_text};
 
 /// Width of the map in SVG units (the page scales it to the column width).
 const WIDTH: f64 = 600.0;
@@ -111,7 +110,7 @@ pub fn map_svg(map: &MapData) -> Markup {
             @for shape in &map.shapes {
                 path d=(path_data(&shape.rings, &p)) fill=(score_colour(shape.score))
                     fill-rule="evenodd" stroke="#555" stroke-width="0.6" data-code=(shape.code) {
-                    title { (shape.code) " : " (fr(shape.score, 1)) }
+                    title { (shape.code) " : " (score_text(shape.score)) }
                 }
             }
             @for rings in &map.zones_blanches {

@@ -6,6 +6,7 @@ use maud::{html, Markup};
 use super::{fig, score_text, Page};
 use crate::format::{fr, pct};
 use crate::input::IndicatorRow;
+use crate::scale::value_text;
 
 /// Scores closer than this to the département's read as "close to" it: the printed scores
 /// have one decimal, so a smaller gap would not be visible on the page.
@@ -108,7 +109,7 @@ fn worst_factors(indicators: &[IndicatorRow]) -> Markup {
             "Facteurs de fragilité les plus marqués : "
             @for (k, r) in worst.iter().take(WORST_LISTED).enumerate() {
                 @if k > 0 { ", " }
-                (r.label.to_lowercase()) " (classe " (fr(r.class.territory, 1)) ")"
+                (r.label.to_lowercase()) " (classe " (value_text(r.class.territory)) ")"
             }
             "."
             @if first.class.territory >= LEVER_CLASS { " Ce sont les premiers leviers d'action." }

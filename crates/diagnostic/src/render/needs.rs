@@ -6,6 +6,7 @@ use maud::{html, Markup};
 
 use super::{child_label, compared_cells, fig, level_article, map, score_text, Page};
 use crate::format::{fr, pct};
+use crate::scale::value_text;
 
 /// The whole of part 1.
 pub(super) fn section(page: &Page<'_>) -> Markup {
@@ -63,8 +64,8 @@ fn indicators(page: &Page<'_>) -> Markup {
                             @if matches!(r.axis, Some(Axis::Contexte)) { " " small { "(contexte)" } }
                         }
                         td class="n" { (fr(r.weight, 1)) }
-                        (compared_cells(&format!("indicator-raw-{}", r.key), &r.raw, |v| fr(v, 1)))
-                        (compared_cells(&format!("indicator-class-{}", r.key), &r.class, |v| fr(v, 1)))
+                        (compared_cells(&format!("indicator-raw-{}", r.key), &r.raw, value_text))
+                        (compared_cells(&format!("indicator-class-{}", r.key), &r.class, value_text))
                     }
                 }
             }
