@@ -103,6 +103,16 @@ pub enum CoreError {
         #[source]
         source: csv::Error,
     },
+    /// An option of an analysis (draws, spread, …) out of its range.
+    #[error("invalid {option} '{value}': {reason}")]
+    AnalysisOption {
+        /// The option (`--spread`, `--draws`, …).
+        option: String,
+        /// The value given.
+        value: String,
+        /// The range expected.
+        reason: String,
+    },
     /// Writing a report failed (disk full, closed pipe…); the cause is the `source`.
     #[error("writing the output failed")]
     Write(#[from] std::io::Error),
@@ -183,6 +193,28 @@ pub enum DatasetError {
     DuplicateIndicator {
         /// The key.
         key: String,
+    },
+    /// A reweighter asked for an indicator column the dataset does not have.
+    #[error("indicator column {column} out of range: the dataset has {indicators} indicators")]
+    ColumnOutOfRange {
+        /// The column asked.
+        column: usize,
+        /// Number of indicators of the dataset.
+        indicators: usize,
+    },
+    /// An output buffer whose length is not the number of territories.
+    #[error("output buffer of {len} for {territories} territories")]
+    BufferLength {
+        /// Length of the buffer given.
+        len: usize,
+        /// Number of territories.
+        territories: usize,
+    },
+    /// Intermediate results the engine should have computed first are missing (a bug).
+    #[error("internal: {what} missing")]
+    Missing {
+        /// What is missing.
+        what: &'static str,
     },
     /// An infinite value (missing values are NaN).
     #[error("invalid dataset: base unit '{unit}', indicator '{indicator}': infinite value (write a missing value as NaN)")]

@@ -13,6 +13,9 @@
 //! Classes depend only on the data and the reference set, so [`Engine`] computes them once;
 //! a new weight set or indicator selection only redoes the means and roll-ups.
 //!
+//! [`analysis`] answers an analyst's questions about a weighting: what it changed against the
+//! public method, how robust each rank is to the weights, which indicators overlap.
+//!
 //! ```
 //! use ifn_core::{Catalogue, Dataset, BaseUnit, Engine, Level, Selection, Reference};
 //! use ndarray::array;
@@ -33,6 +36,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod catalogue;
 pub mod classes;
 pub mod dataset;
@@ -53,7 +57,7 @@ pub mod text;
 
 pub use catalogue::{Axis, Catalogue, IndicatorDef, ProfileDef};
 pub use dataset::{BaseUnit, Dataset, Names, NO_EPCI_CODE};
-pub use engine::{Engine, LevelScores, UnitScores};
+pub use engine::{Engine, LevelScores, Reweighter, UnitScores};
 pub use error::{CoreError, CoreResult, DatasetError};
 pub use level::Level;
 pub use params::{OfferParams, SelectionParams};
