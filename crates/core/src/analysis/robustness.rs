@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::rank::{ranks, ranks_into, NO_RANK};
+use super::rank::{ranks, ranks_into, RankScratch, NO_RANK};
 use super::{csv_io, num, selection_json};
 use crate::engine::Engine;
 use crate::error::{CoreError, CoreResult};
@@ -215,7 +215,13 @@ pub fn robustness(
         .par_chunks_mut(n.max(1))
         .enumerate()
         .map_init(
-            || (vec![f64::NAN; n], Vec::new(), vec![0.0; weights.len()]),
+            || {
+                (
+                    vec![f64::NAN; n],
+                    RankScratch::default(),
+                    vec![0.0; weights.len()],
+                )
+            },
             |(totals, keys, w), (d, out)| -> CoreResult<u32> {
                 draw_weights(weights, options, d, w);
                 r.totals_into(w, totals)?;
