@@ -1,15 +1,15 @@
 //! `ifn diagnostic` end to end: the binary writes the page, its figures are the library's, a
 //! bad code fails cleanly, and headless Chromium prints the page to an A4 PDF.
 //!
-//! The Chromium part is skipped (with a message) when no browser is installed, unless
-//! `IFN_REQUIRE_BROWSER=1`.
+//! The Chromium part is skipped (with a message) when no browser is installed, and fails
+//! instead when `IFN_REQUIRE_BROWSER=1` (as `.ci/run` sets it).
 #![allow(clippy::unwrap_used)] // a failing test should panic where it fails
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use ifn_core::offer::{offer, OfferOptions, PlaceIndex};
-use ifn_core::{Catalogue, Engine, Level, Selection};
+use ifn_core::offer::{offer, OfferOptions};
+use ifn_core::Level;
 
 fn ifn() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ifn"))
@@ -44,18 +44,18 @@ fn the_diagnostic_command_writes_the_library_figures() {
     assert!(status.success());
     let html = std::fs::read_to_string(&out).unwrap();
 
-    let t = ifn_core::demo::generate();
-    let engine = Engine::new(t.dataset.clone(), Catalogue::builtin().clone());
-    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    // The binary builds the same demo territory on its own.
+    let demo = ifn_test_support::demo();
+    let engine = &demo.engine;
+    let sel = ifn_test_support::selection("tout-age");
     let scores = engine.score(Level::Departement, &sel).unwrap();
     let r = scores.index_of("X2").unwrap();
-    let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);
     let units = engine.unit_scores(&sel).unwrap();
     let opts = OfferOptions {
         threshold: 6.0,
         distance_km: 4.0,
     };
-    let o = offer(Level::Departement, &engine, &units, &index, &opts).unwrap();
+    let o = offer(Level::Departement, engine, &units, &demo.index, &opts).unwrap();
     let x2 = o.get("X2").unwrap();
     assert_eq!(figure(&html, "score"), Some(scores.total[r]));
     assert_eq!(
@@ -122,25 +122,9 @@ fn an_unknown_code_fails_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("distance"));
 }
 
-fn chromium() -> Option<PathBuf> {
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
-
 #[test]
 fn the_diagnostic_page_prints_to_pdf_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("IFN_REQUIRE_BROWSER").map_or(true, |v| v != "1"),
-            "IFN_REQUIRE_BROWSER=1 but no Chromium found"
-        );
-        eprintln!("skipped: no Chromium (apt-get install chromium)");
+    let Some(browser) = ifn_test_support::browser() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ifn_core::Catalogue;
 use ifn_tiles::PmtilesReader;
 
 fn ifn(args: &[&str]) -> Output {
@@ -142,12 +141,8 @@ fn a_pmtiles_tile_equals_the_tilers_tile_for_the_same_address() {
 
     // The same bytes as `ifn serve` gives for the same z/x/y and selection (the server's
     // router, in process; no Accept-Encoding, so the raw MVT).
-    let territory = ifn_core::demo::generate();
-    let bbox = territory.meta.bbox;
-    let app = ifn_server::router(ifn_server::AppState::new(
-        territory,
-        Catalogue::builtin().clone(),
-    ));
+    let bbox = ifn_test_support::demo().territory.meta.bbox;
+    let app = ifn_test_support::router();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
