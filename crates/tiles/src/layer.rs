@@ -7,7 +7,6 @@ use ifn_core::offer::{LevelOffer, PlaceFilter};
 use ifn_core::{Feature, LevelScores, Place, PlaceKind};
 use tracing::debug;
 
-use crate::cache::SizedCache;
 use crate::clip::{clip_ring, orient_ring, quantize_ring, simplify_ring, TilePoint};
 use crate::mvt::{
     encode_points, encode_polygons, ring_area2, GeomType, LayerBuilder, Value, EXTENT,
@@ -91,6 +90,17 @@ impl TileGeometry {
     }
 }
 
+/// Weighs a cached tile geometry by its heap size (at least 1: quick_cache never evicts an
+/// entry of weight 0).
+#[derive(Debug, Clone, Copy)]
+struct GeometryWeighter;
+
+impl quick_cache::Weighter<TileId, Arc<TileGeometry>> for GeometryWeighter {
+    fn weight(&self, _tile: &TileId, g: &Arc<TileGeometry>) -> u64 {
+        (g.heap_bytes() as u64).max(1)
+    }
+}
+
 /// The tiler of one level's contours.
 ///
 /// ```
@@ -108,7 +118,7 @@ impl TileGeometry {
 pub struct LevelTiler {
     features: Vec<Projected>,
     options: TileOptions,
-    cache: SizedCache<TileId, Arc<TileGeometry>>,
+    cache: quick_cache::sync::Cache<TileId, Arc<TileGeometry>, GeometryWeighter>,
 }
 
 impl LevelTiler {
@@ -167,7 +177,12 @@ impl LevelTiler {
                 }
             })
             .collect();
-        let cache = SizedCache::new(options.geometry_cache_bytes);
+        // Sized for tiles of about 16 kB of geometry.
+        let cache = quick_cache::sync::Cache::with_weighter(
+            (options.geometry_cache_bytes / (16 << 10)).max(16),
+            options.geometry_cache_bytes as u64,
+            GeometryWeighter,
+        );
         LevelTiler {
             features,
             options,
@@ -196,7 +211,7 @@ impl LevelTiler {
             return g;
         }
         let g = Arc::new(self.build_geometry(tile));
-        self.cache.insert(tile, Arc::clone(&g), g.heap_bytes());
+        self.cache.insert(tile, Arc::clone(&g));
         g
     }
 

@@ -25,7 +25,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod cache;
 pub mod clip;
 pub mod error;
 pub mod layer;
@@ -34,7 +33,6 @@ pub mod tile;
 
 use std::io::Write;
 
-pub use cache::SizedCache;
 pub use error::{TilesError, TilesResult};
 pub use layer::{
     LevelTiler, PlacesTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES,
