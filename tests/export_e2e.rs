@@ -1,11 +1,10 @@
 //! End-to-end tests of `ifn export`: the real binary, on the built-in demo territory.
 
-use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Output};
 
 use ifn_core::Catalogue;
-use ifn_export::pmtiles::PmtilesReader;
+use ifn_tiles::PmtilesReader;
 
 fn ifn(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ifn"))
@@ -135,8 +134,8 @@ fn a_pmtiles_tile_equals_the_tilers_tile_for_the_same_address() {
         "senior",
     ]);
     let bytes = std::fs::read(&out).expect("read");
-    let mut archive = PmtilesReader::new(Cursor::new(bytes)).expect("open");
-    let header = archive.header().clone();
+    let archive = PmtilesReader::new(bytes).expect("open");
+    let header = archive.header();
     assert_eq!((header.min_zoom, header.max_zoom), (0, 9));
     let metadata = archive.metadata().expect("metadata");
     assert_eq!(metadata["vector_layers"][0]["id"], "commune");

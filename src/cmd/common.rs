@@ -4,64 +4,65 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ifn_core::{parse_weights, Catalogue, Engine, Reference, Selection, Territory};
+use ifn_core::params::{self, OfferParams, SelectionParams};
+use ifn_core::{offer, Catalogue, Engine, Selection, Territory};
 
 /// What to score: profile, indicators, weights and reference set.
+///
+/// Parsed by [`SelectionParams::resolve`], the parser the HTTP API uses too.
 #[derive(Debug, Clone, Args)]
 pub struct SelectionArgs {
     /// Profile: tout-age, senior or jeune.
-    #[arg(long, default_value = "tout-age")]
+    #[arg(long, default_value = params::DEFAULT_PROFILE)]
     pub profile: String,
     /// Indicators to tick, comma separated (default: the five IFN indicators of the profile).
-    #[arg(long, value_delimiter = ',')]
-    pub indicators: Option<Vec<String>>,
+    #[arg(long)]
+    pub indicators: Option<String>,
     /// Weights, e.g. `poverty_rate=2,older_65_rate=0.5` (default 1 each; finite, ≥ 0).
-    #[arg(long, default_value = "")]
-    pub weights: String,
-    /// Reference set of the classes: france, departement or region.
-    #[arg(long, default_value = "france")]
-    pub reference: String,
+    #[arg(long)]
+    pub weights: Option<String>,
+    /// Reference set of the classes: france (default), departement or region.
+    #[arg(long)]
+    pub reference: Option<String>,
 }
 
 impl SelectionArgs {
+    /// The arguments as the parameters shared with the HTTP API.
+    pub fn params(&self) -> SelectionParams {
+        SelectionParams {
+            profile: Some(self.profile.clone()),
+            indicators: self.indicators.clone(),
+            weights: self.weights.clone(),
+            reference: self.reference.clone(),
+        }
+    }
+
     /// Validates the selection against an engine.
     pub fn selection(&self, engine: &Engine) -> Result<Selection> {
-        let weights = parse_weights(&self.weights).context("--weights")?;
-        let reference: Reference = self.reference.parse().context("--reference")?;
-        let indicators = self.indicators.as_ref().map(|v| {
-            v.iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        });
-        Ok(Selection::builder(self.profile.trim())
-            .maybe_indicators(indicators)
-            .weights(weights)
-            .reference(reference)
-            .build(engine)?)
+        Ok(self.params().resolve(engine)?)
     }
 }
 
 /// Options of the mediation-offer figures: who is fragile, how far is too far.
 #[derive(Debug, Clone, Args)]
 pub struct OfferArgs {
-    /// Base units whose score is at or above this are "fragile".
-    #[arg(long, default_value_t = 7.0)]
+    /// Base units whose score is at or above this (1 to 10) are "fragile".
+    #[arg(long, default_value_t = offer::DEFAULT_THRESHOLD)]
     pub threshold: f64,
-    /// A fragile unit with no mediation place within this distance (km) is a zone blanche.
-    #[arg(long, default_value_t = 10.0)]
+    /// A fragile unit with no mediation place within this distance (km, 0 to 200) is a zone
+    /// blanche.
+    #[arg(long, default_value_t = offer::DEFAULT_DISTANCE_KM)]
     pub distance_km: f64,
 }
 
 impl OfferArgs {
-    /// The validated options.
-    pub fn options(&self) -> Result<ifn_core::offer::OfferOptions> {
-        let o = ifn_core::offer::OfferOptions {
+    /// The validated options (bounds checked by [`OfferParams::resolve`], as in the API).
+    pub fn options(&self) -> Result<offer::OfferOptions> {
+        let params = OfferParams::from(offer::OfferOptions {
             threshold: self.threshold,
             distance_km: self.distance_km,
-        };
-        o.validate().context("--threshold / --distance-km")?;
-        Ok(o)
+        });
+        Ok(params.resolve()?)
     }
 }
 

@@ -88,124 +88,26 @@ pub fn run(args: ExportArgs) -> Result<()> {
     if let Some(o) = &level_offer {
         input = input.with_offer(o)?;
     }
-    if format == ExportFormat::Pmtiles {
-        return export_pmtiles(&input, &engine, &args.out, args.force, args.max_zoom);
-    }
     let options = ExportOptions {
         excel: args.excel,
+        pmtiles_max_zoom: args.max_zoom,
         ..Default::default()
     };
     ifn_export::write_file(format, &input, &options, &args.out, args.force)
         .with_context(|| format!("exporting {level} to {}", args.out.display()))?;
-    eprintln!(
-        "{} territories ({level}) written to {}",
-        scores.len(),
-        args.out.display()
-    );
-    Ok(())
-}
-
-/// Builds the tile pyramid of a level (z 0..=max_zoom, tiles over the territory's bounding box
-/// that hold at least one contour) with the server's tiler, and writes it as a PMTiles archive.
-fn export_pmtiles(
-    input: &ExportInput<'_>,
-    engine: &Engine,
-    out: &std::path::Path,
-    force: bool,
-    max_zoom: u8,
-) -> Result<()> {
-    use ifn_export::pmtiles::{write_archive, TileType, WriterOptions};
-    use ifn_tiles::{tile::tiles_covering, LevelTiler, TileId, TileOptions};
-
-    let level = input.scores.level;
-    if max_zoom > ifn_tiles::MAX_ZOOM {
-        anyhow::bail!(
-            "--max-zoom {max_zoom}: the tiler stops at zoom {}",
-            ifn_tiles::MAX_ZOOM
+    if format == ExportFormat::Pmtiles {
+        let bytes = std::fs::metadata(&args.out).map_or(0, |m| m.len());
+        eprintln!(
+            "{level} tiles (z0–{}) written to {} ({bytes} bytes)",
+            args.max_zoom,
+            args.out.display()
+        );
+    } else {
+        eprintln!(
+            "{} territories ({level}) written to {}",
+            scores.len(),
+            args.out.display()
         );
     }
-    // Fails with a clear message when the level has no contours.
-    input.rows()?;
-    let features = &input.territory.geometries[&level];
-    let codes = engine.codes(level)?;
-    let tiler = LevelTiler::new(features, &codes, TileOptions::default());
-    let bbox = input.territory.meta.bbox;
-    let layer = level.as_str();
-    let mut tiles = Vec::new();
-    for z in 0..=max_zoom {
-        let (xs, ys) = tiles_covering(bbox, z);
-        for x in xs {
-            for y in ys.clone() {
-                let id = TileId::new(z, x, y)?;
-                let geometry = tiler.geometry(id);
-                if geometry.features.is_empty() {
-                    continue;
-                }
-                tiles.push((
-                    z,
-                    x,
-                    y,
-                    tiler.encode(&geometry, layer, input.scores, input.offer),
-                ));
-            }
-        }
-        tracing::debug!(tile.z = z, tiles = tiles.len(), "zoom tiled");
-    }
-    let prov = input.provenance();
-    let mut fields = serde_json::Map::new();
-    for (k, v) in [
-        ("code", "String"),
-        ("name", "String"),
-        ("population", "Number"),
-        ("score", "Number"),
-    ] {
-        fields.insert(k.into(), v.into());
-    }
-    for key in &input.scores.indicators {
-        fields.insert(key.clone(), "Number".into());
-    }
-    if input.offer.is_some() {
-        for name in ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES {
-            fields.insert(name.into(), "Number".into());
-        }
-    }
-    let metadata = serde_json::json!({
-        "name": prov.title,
-        "description": prov.description,
-        "attribution": input.territory.meta.licence,
-        "type": "overlay",
-        "format": "pbf",
-        "minzoom": 0,
-        "maxzoom": max_zoom,
-        "vector_layers": [{"id": layer, "fields": fields, "minzoom": 0, "maxzoom": max_zoom}],
-        "ifn": prov.json,
-    });
-    let options = WriterOptions {
-        tile_type: TileType::Mvt,
-        gzip_tiles: true,
-        bounds: bbox,
-        center_zoom: None,
-        metadata,
-    };
-    let count = tiles.len();
-    let mut stats = None;
-    ifn_export::write_atomic(out, force, |tmp| {
-        let file = std::fs::File::create(tmp).map_err(|source| ifn_export::ExportError::Io {
-            path: tmp.to_path_buf(),
-            source,
-        })?;
-        stats = Some(write_archive(
-            tiles,
-            &options,
-            std::io::BufWriter::new(file),
-        )?);
-        Ok(())
-    })
-    .with_context(|| format!("writing {}", out.display()))?;
-    let bytes = stats.map_or(0, |s| s.bytes);
-    eprintln!(
-        "{count} tiles ({level}, z0–{max_zoom}) written to {} ({bytes} bytes)",
-        out.display()
-    );
     Ok(())
 }

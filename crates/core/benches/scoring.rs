@@ -7,50 +7,11 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use ifn_core::rng::SplitMix64;
-use ifn_core::{BaseUnit, Catalogue, Dataset, Engine, Level, Names, Selection};
-use ndarray::Array2;
+use ifn_core::{Catalogue, Engine, Level, Selection};
 
-const UNITS: usize = 50_000;
-const COMMUNES: usize = 35_000;
-const EPCI: usize = 1_250;
-const DEPARTEMENTS: usize = 100;
-
-/// A France-sized synthetic dataset: the first communes are split into several IRIS, like
-/// the cities; values are random with 5 % missing.
-fn france_like() -> Dataset {
-    let mut rng = SplitMix64::new(2023);
-    let catalogue = Catalogue::builtin();
-    let profile = catalogue.profile("tout-age").expect("built-in profile");
-    let keys: Vec<String> = profile.all().map(str::to_string).collect();
-    let mut units = Vec::with_capacity(UNITS);
-    for i in 0..UNITS {
-        // Units beyond COMMUNES are extra IRIS of the first (largest) communes.
-        let c = if i < COMMUNES {
-            i
-        } else {
-            (i - COMMUNES) % 2_000
-        };
-        let dep = c % DEPARTEMENTS;
-        units.push(BaseUnit {
-            code: format!("{i:09}"),
-            name: format!("IRIS {i}"),
-            commune: format!("{c:05}"),
-            epci: format!("{:09}", 200_000_000 + c % EPCI),
-            departement: format!("{dep:02}"),
-            region: format!("{}", dep % 13),
-            population: (rng.range(50.0, 5_000.0)).round(),
-        });
-    }
-    let values = Array2::from_shape_fn((UNITS, keys.len()), |_| {
-        if rng.unit() < 0.05 {
-            f64::NAN
-        } else {
-            (rng.unit() * 1000.0).round() / 10.0
-        }
-    });
-    Dataset::new(units, keys, values, Names::default()).expect("consistent synthetic dataset")
-}
+#[path = "common/france.rs"]
+mod france;
+use france::france_like;
 
 fn reweight(c: &mut Criterion) {
     let engine = Engine::new(france_like(), Catalogue::builtin().clone());

@@ -13,9 +13,18 @@ use crate::classes::{decile_classes_grouped, MISSING};
 use crate::dataset::Dataset;
 use crate::error::{CoreError, CoreResult};
 use crate::level::Level;
-use crate::selection::{Reference, Selection};
+use crate::selection::{Reference, Selection, SelectionContext};
 
-/// Units per rayon task when computing unit totals.
+mod reweighter;
+mod rollup;
+mod sums;
+#[cfg(test)]
+mod tests;
+
+pub use reweighter::Reweighter;
+use sums::{ColumnWeights, LevelSums, Patterns};
+
+/// Units per rayon task when computing unit totals on the slow path.
 const CHUNK: usize = 2048;
 
 /// The territories of one level above the base units and which unit belongs to which.
@@ -123,8 +132,11 @@ impl LevelScores {
 /// The scoring engine over one dataset.
 ///
 /// Classes depend only on the data and the reference set: they are computed once per reference
-/// (France eagerly, the others on first use) together with their roll-ups, so a new weight set
-/// or indicator selection only recomputes the base-unit totals and their roll-ups.
+/// (France eagerly, the others on first use) together with their roll-ups. Per level, the
+/// classes are also summed by territory and *presence pattern* (which indicators a unit has;
+/// units of one pattern share the denominator of their weighted mean), so a new weight set
+/// or indicator selection costs a pass over (territory, pattern) pairs, not over the units
+/// (see `engine/sums.rs`).
 #[derive(Debug)]
 pub struct Engine {
     dataset: Dataset,
@@ -137,6 +149,10 @@ pub struct Engine {
     classes: [OnceLock<Array2<u8>>; 3],
     class_rollups: [[OnceLock<Array2<f64>>; 4]; 3],
     raw_rollups: [OnceLock<Array2<f64>>; 4],
+    /// Presence patterns of the base units, per reference set (see `sums`).
+    patterns: [OnceLock<Patterns>; 3],
+    /// (territory, pattern) sums of the classes, per reference set and level above IRIS.
+    level_sums: [[OnceLock<LevelSums>; 4]; 3],
     /// Class and raw columns of recent indicator selections, per (reference, level, columns):
     /// moving a weight slider reuses them.
     columns_cache: Mutex<HashMap<ColumnsKey, ColumnsPair>>,
@@ -193,6 +209,8 @@ impl Engine {
             classes: Default::default(),
             class_rollups: Default::default(),
             raw_rollups: Default::default(),
+            patterns: Default::default(),
+            level_sums: Default::default(),
             columns_cache: Mutex::new(HashMap::new()),
         };
         // France classes are always needed: compute them now, not on the first request.
@@ -312,34 +330,81 @@ impl Engine {
     pub fn unit_scores(&self, selection: &Selection) -> CoreResult<UnitScores> {
         let classes = self.classes(selection.reference)?;
         let cols = self.columns_of(selection)?;
-        let weights = &selection.weights;
         let n = self.dataset.units().len();
         let mut total = vec![f64::NAN; n];
         let mut used = vec![0u8; n];
-        total
-            .par_chunks_mut(CHUNK)
-            .zip(used.par_chunks_mut(CHUNK))
-            .enumerate()
-            .for_each(|(chunk, (t, u))| {
-                for j in 0..t.len() {
-                    let row = classes.row(chunk * CHUNK + j);
-                    let (mut s, mut w, mut c) = (0.0, 0.0, 0u8);
-                    for (&col, &wt) in cols.iter().zip(weights) {
-                        let k = row[col];
-                        if k != MISSING && wt > 0.0 {
-                            s += wt * f64::from(k);
-                            w += wt;
-                            c += 1;
-                        }
-                    }
-                    t[j] = if w > 0.0 { s / w } else { f64::NAN };
-                    u[j] = c;
-                }
-            });
+        match self.patterns(selection.reference)? {
+            Some(patterns) => {
+                let w = ColumnWeights::new(classes.ncols(), &cols, &selection.weights, patterns);
+                sums::unit_totals(classes, patterns, &w, &mut total, &mut used);
+            }
+            None => {
+                self.unit_totals_slow(classes, &cols, &selection.weights, &mut total, &mut used)
+            }
+        }
         Ok(UnitScores { total, used })
     }
 
-    fn columns_of(&self, selection: &Selection) -> CoreResult<Vec<usize>> {
+    /// Presence patterns under a reference set; `None` when the dataset has too many
+    /// indicator columns for the pattern masks.
+    fn patterns(&self, reference: Reference) -> CoreResult<Option<&Patterns>> {
+        if self.dataset.indicators().len() > sums::MAX_COLUMNS {
+            return Ok(None);
+        }
+        let slot = &self.patterns[reference_slot(reference)];
+        if let Some(p) = slot.get() {
+            return Ok(Some(p));
+        }
+        let p = Patterns::new(self.classes(reference)?);
+        Ok(Some(slot.get_or_init(|| p)))
+    }
+
+    /// Patterns and (territory, pattern) sums of a level above IRIS; `None` on the slow path.
+    fn level_sums(
+        &self,
+        reference: Reference,
+        level: Level,
+    ) -> CoreResult<Option<(&Patterns, &LevelSums)>> {
+        let Some(patterns) = self.patterns(reference)? else {
+            return Ok(None);
+        };
+        let slot = &self.level_sums[reference_slot(reference)][level_slot(level)];
+        if let Some(s) = slot.get() {
+            return Ok(Some((patterns, s)));
+        }
+        let g = self.grouping(level)?;
+        let s = LevelSums::new(
+            self.classes(reference)?,
+            patterns,
+            &g.of_unit,
+            g.codes.len(),
+            &self.unit_population,
+        );
+        debug!(reference = %reference, level = %level, "per-pattern sums computed");
+        Ok(Some((patterns, slot.get_or_init(|| s))))
+    }
+
+    /// Totals of every territory of a level for a selection, without the classes and raw
+    /// values of [`Engine::score`]: what re-weighting and rank analyses need.
+    pub fn level_totals(&self, level: Level, selection: &Selection) -> CoreResult<Vec<f64>> {
+        let cols = self.columns_of(selection)?;
+        self.reweighter(level, selection.reference, &cols)?
+            .totals_par(&selection.weights)
+    }
+
+    /// A [`Reweighter`]: totals of a level for many weight sets over the same indicator
+    /// columns (dataset column indices) and reference set.
+    pub fn reweighter(
+        &self,
+        level: Level,
+        reference: Reference,
+        cols: &[usize],
+    ) -> CoreResult<Reweighter<'_>> {
+        Reweighter::new(self, level, reference, cols)
+    }
+
+    /// Dataset column of each selected indicator.
+    pub fn columns_of(&self, selection: &Selection) -> CoreResult<Vec<usize>> {
         selection
             .indicators
             .iter()
@@ -356,18 +421,42 @@ impl Engine {
 
     /// Scores of every territory of a level for a selection.
     pub fn score(&self, level: Level, selection: &Selection) -> CoreResult<LevelScores> {
-        let units = self.unit_scores(selection)?;
-        self.score_with(level, selection, &units)
+        self.score_from(level, selection, None)
     }
 
     /// Like [`Engine::score`], reusing base-unit totals already computed for this selection
-    /// (to roll the same totals up to several levels).
+    /// (to score several levels). `units` must be `unit_scores(selection)`: at IRIS level they
+    /// are the result; above it the totals come from the weight-independent per-pattern sums
+    /// (the same population-weighted mean of the unit totals, to rounding), so re-weighting
+    /// costs (territory, pattern) pairs × indicators rather than a pass over the units.
     pub fn score_with(
         &self,
         level: Level,
         selection: &Selection,
         units: &UnitScores,
     ) -> CoreResult<LevelScores> {
+        self.score_from(level, selection, Some(units))
+    }
+
+    /// Scores of a level; the unit totals are computed here when not given and needed (at
+    /// IRIS level and on the slow path).
+    fn score_from(
+        &self,
+        level: Level,
+        selection: &Selection,
+        units: Option<&UnitScores>,
+    ) -> CoreResult<LevelScores> {
+        let computed;
+        let units = match units {
+            Some(u) => Some(u),
+            None if level == Level::Iris
+                || self.level_sums(selection.reference, level)?.is_none() =>
+            {
+                computed = self.unit_scores(selection)?;
+                Some(&computed)
+            }
+            None => None,
+        };
         let cols = self.columns_of(selection)?;
         let (classes, raw) = self.selected_columns(level, selection.reference, &cols)?;
         let weights = &selection.weights;
@@ -379,7 +468,7 @@ impl Engine {
                 .filter(|(c, &w)| !c.is_nan() && w > 0.0)
                 .count() as u8
         };
-        if level == Level::Iris {
+        if let (Level::Iris, Some(units)) = (level, units) {
             return Ok(LevelScores {
                 level,
                 codes: Arc::clone(&self.unit_codes),
@@ -393,8 +482,22 @@ impl Engine {
             });
         }
         let g = self.grouping(level)?;
-        let total = self.rollup(g, |i| units.total[i]);
-        let used = (0..g.codes.len()).map(used_of).collect();
+        let (total, used) = match self.level_sums(selection.reference, level)? {
+            Some((patterns, sums)) => {
+                let w =
+                    ColumnWeights::new(self.dataset.indicators().len(), &cols, weights, patterns);
+                let used = (0..sums.len()).map(|t| sums.used(t, &w)).collect();
+                (sums.totals_par(&w), used)
+            }
+            None => {
+                let units =
+                    units.ok_or_else(|| CoreError::Dataset("unit totals missing".into()))?;
+                (
+                    self.rollup(g, |i| units.total[i]),
+                    (0..g.codes.len()).map(used_of).collect(),
+                )
+            }
+        };
         Ok(LevelScores {
             level,
             codes: Arc::clone(&g.codes),
@@ -454,53 +557,6 @@ impl Engine {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Population-weighted mean of a per-unit value over each territory of a grouping. Units
-    /// whose value is missing are left out; a territory whose units all have population 0
-    /// takes the plain mean; one with no value is NaN. Sequential in unit order, so the result
-    /// does not depend on the number of threads.
-    fn rollup(&self, g: &Grouping, value: impl Fn(usize) -> f64) -> Vec<f64> {
-        let m = g.codes.len();
-        let mut sw = vec![0.0; m];
-        let mut w = vec![0.0; m];
-        let mut su = vec![0.0; m];
-        let mut n = vec![0u32; m];
-        for (i, (u, &gi)) in self.dataset.units().iter().zip(&g.of_unit).enumerate() {
-            let v = value(i);
-            if v.is_nan() {
-                continue;
-            }
-            let gi = gi as usize;
-            sw[gi] += u.population * v;
-            w[gi] += u.population;
-            su[gi] += v;
-            n[gi] += 1;
-        }
-        (0..m)
-            .map(|t| {
-                if w[t] > 0.0 {
-                    sw[t] / w[t]
-                } else if n[t] > 0 {
-                    su[t] / f64::from(n[t])
-                } else {
-                    f64::NAN
-                }
-            })
-            .collect()
-    }
-
-    fn rollup_matrix(
-        &self,
-        g: &Grouping,
-        cell: impl Fn(usize, usize) -> f64 + Sync,
-    ) -> Array2<f64> {
-        let m = self.dataset.indicators().len();
-        let columns: Vec<Vec<f64>> = (0..m)
-            .into_par_iter()
-            .map(|j| self.rollup(g, |i| cell(i, j)))
-            .collect();
-        Array2::from_shape_fn((g.codes.len(), m), |(t, j)| columns[j][t])
-    }
-
     fn class_rollup(&self, reference: Reference, level: Level) -> CoreResult<&Array2<f64>> {
         let slot = &self.class_rollups[reference_slot(reference)][level_slot(level)];
         if let Some(r) = slot.get() {
@@ -524,5 +580,14 @@ impl Engine {
         let g = self.grouping(level)?;
         let r = self.rollup_matrix(g, |i, j| values[(i, j)]);
         Ok(slot.get_or_init(|| r))
+    }
+}
+
+impl SelectionContext for Engine {
+    fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+    fn dataset(&self) -> &Dataset {
+        &self.dataset
     }
 }

@@ -59,6 +59,17 @@ pub enum CoreError {
     /// All weights are zero.
     #[error("all weights are 0: at least one selected indicator needs a weight > 0")]
     AllWeightsZero,
+    /// A request parameter (`profile`, `indicators`, `weights`, `reference`) was refused.
+    ///
+    /// The inner error is part of this message, not a `source`, so it is printed once; use
+    /// [`CoreError::parameter`] to know which parameter was wrong.
+    #[error("{name}: {reason}")]
+    Parameter {
+        /// The parameter's neutral name (`weights`, not `--weights`).
+        name: &'static str,
+        /// What is wrong with it.
+        reason: Box<CoreError>,
+    },
     /// Dataset construction failed.
     #[error("invalid dataset: {0}")]
     Dataset(String),
@@ -91,10 +102,55 @@ pub enum CoreError {
         #[source]
         source: csv::Error,
     },
+    /// An option of an analysis (draws, spread, …) out of its range.
+    #[error("invalid {option} '{value}': {reason}")]
+    AnalysisOption {
+        /// The option (`--spread`, `--draws`, …).
+        option: String,
+        /// The value given.
+        value: String,
+        /// The range expected.
+        reason: String,
+    },
     /// Writing a report failed.
     #[error("writing the output failed: {0}")]
     Write(#[from] std::io::Error),
     /// JSON serialisation failed.
     #[error("JSON output failed: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl CoreError {
+    /// The selection parameter an error is about (`profile`, `indicators`, `weights`,
+    /// `reference`), if any.
+    ///
+    /// ```
+    /// use ifn_core::CoreError;
+    /// assert_eq!(CoreError::AllWeightsZero.parameter(), Some("weights"));
+    /// assert_eq!(CoreError::UnknownLevel("x".into()).parameter(), None);
+    /// ```
+    pub fn parameter(&self) -> Option<&'static str> {
+        match self {
+            CoreError::Parameter { name, .. } => Some(*name),
+            CoreError::UnknownProfile(_) => Some("profile"),
+            CoreError::IndicatorNotInProfile { .. }
+            | CoreError::IndicatorWithoutData { .. }
+            | CoreError::EmptySelection(_) => Some("indicators"),
+            CoreError::InvalidWeight { .. } | CoreError::AllWeightsZero => Some("weights"),
+            CoreError::UnknownReference(_) => Some("reference"),
+            _ => None,
+        }
+    }
+
+    /// Wraps a selection error in [`CoreError::Parameter`] naming its parameter (other errors
+    /// and already wrapped ones are returned unchanged).
+    pub fn in_parameter(self) -> CoreError {
+        match (&self, self.parameter()) {
+            (CoreError::Parameter { .. }, _) | (_, None) => self,
+            (_, Some(name)) => CoreError::Parameter {
+                name,
+                reason: Box::new(self),
+            },
+        }
+    }
 }

@@ -13,6 +13,9 @@
 //! Classes depend only on the data and the reference set, so [`Engine`] computes them once;
 //! a new weight set or indicator selection only redoes the means and roll-ups.
 //!
+//! [`analysis`] answers an analyst's questions about a weighting: what it changed against the
+//! public method, how robust each rank is to the weights, which indicators overlap.
+//!
 //! ```
 //! use ifn_core::{Catalogue, Dataset, BaseUnit, Engine, Level, Selection, Reference};
 //! use ndarray::array;
@@ -33,6 +36,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod catalogue;
 pub mod classes;
 pub mod dataset;
@@ -42,6 +46,7 @@ pub mod error;
 pub mod geodesy;
 pub mod level;
 pub mod offer;
+pub mod params;
 pub mod report;
 pub mod rng;
 pub mod selection;
@@ -50,8 +55,9 @@ pub mod territory;
 
 pub use catalogue::{Axis, Catalogue, IndicatorDef, ProfileDef};
 pub use dataset::{BaseUnit, Dataset, Names, NO_EPCI_CODE};
-pub use engine::{Engine, LevelScores, UnitScores};
+pub use engine::{Engine, LevelScores, Reweighter, UnitScores};
 pub use error::{CoreError, CoreResult};
 pub use level::Level;
-pub use selection::{parse_weights, Reference, Selection, SelectionBuilder};
+pub use params::{OfferParams, SelectionParams};
+pub use selection::{parse_weights, Reference, Selection, SelectionBuilder, SelectionContext};
 pub use territory::{Feature, Place, PlaceKind, SourceInfo, Territory, TerritoryMeta};

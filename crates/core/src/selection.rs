@@ -5,8 +5,36 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Engine;
+use crate::catalogue::Catalogue;
+use crate::dataset::Dataset;
 use crate::error::{CoreError, CoreResult};
+
+/// What a selection is validated against: an indicator catalogue and a dataset.
+///
+/// [`Engine`](crate::Engine) implements it, and so does a `(&Catalogue, &Dataset)` pair, so
+/// this module does not depend on the engine (the engine depends on selections).
+///
+/// ```
+/// use ifn_core::{Catalogue, Selection};
+/// let t = ifn_core::demo::generate();
+/// let s = Selection::builder("senior").build(&(Catalogue::builtin(), &t.dataset)).unwrap();
+/// assert_eq!(s.profile, "senior");
+/// ```
+pub trait SelectionContext {
+    /// The indicator catalogue (profiles and indicator definitions).
+    fn catalogue(&self) -> &Catalogue;
+    /// The dataset (which indicators have data).
+    fn dataset(&self) -> &Dataset;
+}
+
+impl SelectionContext for (&Catalogue, &Dataset) {
+    fn catalogue(&self) -> &Catalogue {
+        self.0
+    }
+    fn dataset(&self) -> &Dataset {
+        self.1
+    }
+}
 
 /// The set of base units the classes are computed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -85,7 +113,8 @@ impl Selection {
     }
 }
 
-/// Builder of a [`Selection`], validated against an [`Engine`]'s catalogue and dataset.
+/// Builder of a [`Selection`], validated against a catalogue and a dataset (an
+/// [`Engine`](crate::Engine) or any [`SelectionContext`]).
 #[derive(Debug, Clone)]
 pub struct SelectionBuilder {
     profile: String,
@@ -124,9 +153,9 @@ impl SelectionBuilder {
     }
 
     /// Validates the selection.
-    pub fn build(self, engine: &Engine) -> CoreResult<Selection> {
-        let catalogue = engine.catalogue();
-        let dataset = engine.dataset();
+    pub fn build<C: SelectionContext + ?Sized>(self, ctx: &C) -> CoreResult<Selection> {
+        let catalogue = ctx.catalogue();
+        let dataset = ctx.dataset();
         let profile = catalogue.profile(&self.profile)?;
         let has_data = |k: &str| dataset.indicator_index(k).is_some();
         let indicators: Vec<String> = match self.indicators {

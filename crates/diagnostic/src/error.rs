@@ -27,7 +27,7 @@ pub enum DiagnosticError {
     #[error(transparent)]
     Offer(#[from] OfferError),
     /// The page could not be written.
-    #[error("writing {path}: {source}")]
+    #[error("cannot write the page to {path}: check that its folder exists and is writable")]
     Write {
         /// The file (or its temporary sibling).
         path: PathBuf,
@@ -35,4 +35,21 @@ pub enum DiagnosticError {
         #[source]
         source: std::io::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    #[test]
+    fn a_write_error_names_the_file_and_keeps_its_cause_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("missing/d.html");
+        let e = crate::write_atomic(&path, "x").expect_err("the folder does not exist");
+        let cause = e.source().expect("the io error is the source").to_string();
+        let message = e.to_string();
+        assert!(message.contains("missing"), "{message}");
+        // Printed with its chain (`{:#}` in the binary), the cause must appear once.
+        assert!(!message.contains(&cause), "{message} repeats {cause}");
+    }
 }

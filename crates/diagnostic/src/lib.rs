@@ -35,6 +35,7 @@ mod error;
 pub mod format;
 mod input;
 mod render;
+pub mod scale;
 pub mod svg;
 
 use std::io::Write;
@@ -62,24 +63,26 @@ pub fn write_atomic(path: &Path, contents: &str) -> DiagnosticResult<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .map_or_else(|| "diagnostic".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let err = |p: &Path| {
         let p = p.to_path_buf();
         move |source| DiagnosticError::Write { path: p, source }
     };
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(err(&tmp))?;
-        f.write_all(contents.as_bytes()).map_err(err(&tmp))?;
-        f.sync_all().map_err(err(&tmp))?;
-        std::fs::rename(&tmp, path).map_err(err(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ifn-diagnostic-").suffix(".tmp");
+    // tempfile creates private (0600) files; a page is a document to share, so it gets the
+    // permissions `File::create` would give (0666 less the umask).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // The temporary file is removed when dropped, so an error below leaves nothing behind.
+    let mut tmp = builder.tempfile_in(dir).map_err(err(dir))?;
+    tmp.write_all(contents.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(err(tmp.path()))?;
+    tmp.persist(path).map_err(|e| DiagnosticError::Write {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
 }
 
 /// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, no time-zone database needed).

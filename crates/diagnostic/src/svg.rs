@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::format::{esc, fr};
+use maud::{html, Markup};
+
 use crate::input::MapData;
+use crate::scale::{score_colour, score_text};
 
 /// Width of the map in SVG units (the page scales it to the column width).
 const WIDTH: f64 = 600.0;
@@ -12,26 +14,6 @@ const MAX_HEIGHT: f64 = 520.0;
 /// Vertices closer than this (SVG units) to the previous one are dropped: real contours have
 /// thousands of vertices a printed map cannot show.
 const MIN_STEP: f64 = 0.6;
-
-/// Colour of a score: ten steps from pale yellow (1) to dark red (10), grey when missing.
-///
-/// ```
-/// use ifn_diagnostic::svg::score_colour;
-/// assert_eq!(score_colour(f64::NAN), "#d9d9d9");
-/// assert_eq!(score_colour(1.0), score_colour(1.4));
-/// assert_ne!(score_colour(1.0), score_colour(10.0));
-/// ```
-pub fn score_colour(score: f64) -> &'static str {
-    const RAMP: [&str; 10] = [
-        "#fff7bc", "#fee391", "#fec44f", "#fe9929", "#f7812a", "#ec7014", "#d95f0e", "#cc4c02",
-        "#a63603", "#7f2704",
-    ];
-    if !score.is_finite() {
-        return "#d9d9d9";
-    }
-    let k = (score.round() as i64).clamp(1, 10) as usize;
-    RAMP[k - 1]
-}
 
 struct Projection {
     lon0: f64,
@@ -49,7 +31,10 @@ impl Projection {
     }
 }
 
-fn path(out: &mut String, rings: &[Vec<(f64, f64)>], p: &Projection) {
+/// SVG path data of rings (`M x,y L … Z` per ring), one decimal, vertices too close to the
+/// previous one dropped.
+fn path_data(rings: &[Vec<(f64, f64)>], p: &Projection) -> String {
+    let mut out = String::new();
     for ring in rings {
         let mut last: Option<(f64, f64)> = None;
         let mut n = 0;
@@ -68,10 +53,15 @@ fn path(out: &mut String, rings: &[Vec<(f64, f64)>], p: &Projection) {
         }
         out.push('Z');
     }
+    out
 }
 
-/// The map as an `<svg>` element, or an explanation when there is nothing to draw.
-pub fn map_svg(map: &MapData) -> String {
+/// The map as an `<svg>` element (sub-territories coloured by score, zones blanches hatched,
+/// places as dots), or a note when there is nothing to draw.
+///
+/// SVG elements are closed explicitly (`<path …></path>`): maud writes no `/>`, and an
+/// unclosed element of inline SVG would swallow the next ones as its children.
+pub fn map_svg(map: &MapData) -> Markup {
     let pts = map
         .shapes
         .iter()
@@ -86,9 +76,12 @@ pub fn map_svg(map: &MapData) -> String {
         n = n.max(y);
     }
     if w > e || s > n {
-        return "<p class=\"note\">Pas de contour disponible pour ce territoire dans ce jeu de données : \
-                carte non dessinée.</p>"
-            .to_string();
+        return html! {
+            p class="note" {
+                "Pas de contour disponible pour ce territoire dans ce jeu de données : carte non \
+                 dessinée."
+            }
+        };
     }
     let kx = ((s + n) / 2.0).to_radians().cos();
     let span_x = ((e - w) * kx).max(1e-9);
@@ -100,49 +93,35 @@ pub fn map_svg(map: &MapData) -> String {
         kx,
         scale,
     };
-    let width = span_x * scale;
-    let height = span_y * scale;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"map\" viewBox=\"-4 -4 {:.1} {:.1}\" \
-         role=\"img\" aria-label=\"Carte des scores\" data-figure=\"map\">\
-         <defs><pattern id=\"zb\" width=\"5\" height=\"5\" patternUnits=\"userSpaceOnUse\" \
-         patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"5\" \
-         stroke=\"#1d1d8f\" stroke-width=\"1.6\"/></pattern></defs>",
-        width + 8.0,
-        height + 8.0
+    // A 4-unit margin on every side, so that strokes on the edge are not cut.
+    let view_box = format!(
+        "-4 -4 {:.1} {:.1}",
+        span_x * scale + 8.0,
+        span_y * scale + 8.0
     );
-    for shape in &map.shapes {
-        let mut d = String::new();
-        path(&mut d, &shape.rings, &p);
-        let _ = write!(
-            out,
-            "<path d=\"{d}\" fill=\"{}\" fill-rule=\"evenodd\" stroke=\"#555\" stroke-width=\"0.6\" \
-             data-code=\"{}\"><title>{} : {}</title></path>",
-            score_colour(shape.score),
-            esc(&shape.code),
-            esc(&shape.code),
-            fr(shape.score, 1)
-        );
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox=(view_box) role="img"
+            aria-label="Carte des scores" data-figure="map" {
+            defs {
+                pattern id="zb" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)" {
+                    line x1="0" y1="0" x2="0" y2="5" stroke="#1d1d8f" stroke-width="1.6" {}
+                }
+            }
+            @for shape in &map.shapes {
+                path d=(path_data(&shape.rings, &p)) fill=(score_colour(shape.score))
+                    fill-rule="evenodd" stroke="#555" stroke-width="0.6" data-code=(shape.code) {
+                    title { (shape.code) " : " (score_text(shape.score)) }
+                }
+            }
+            @for rings in &map.zones_blanches {
+                path d=(path_data(rings, &p)) fill="url(#zb)" fill-rule="evenodd" stroke="#1d1d8f"
+                    stroke-width="1" class="zone-blanche" {}
+            }
+            @for &pt in &map.places {
+                @let (x, y) = p.xy(pt);
+                circle cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="2.6" fill="#000091"
+                    stroke="#fff" stroke-width="0.8" class="place" {}
+            }
+        }
     }
-    for rings in &map.zones_blanches {
-        let mut d = String::new();
-        path(&mut d, rings, &p);
-        let _ = write!(
-            out,
-            "<path d=\"{d}\" fill=\"url(#zb)\" fill-rule=\"evenodd\" stroke=\"#1d1d8f\" \
-             stroke-width=\"1\" class=\"zone-blanche\"/>"
-        );
-    }
-    for &pt in &map.places {
-        let (x, y) = p.xy(pt);
-        let _ = write!(
-            out,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.6\" fill=\"#000091\" stroke=\"#fff\" \
-             stroke-width=\"0.8\" class=\"place\"/>"
-        );
-    }
-    out.push_str("</svg>");
-    out
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use approx::assert_relative_eq;
-use common::{demo, demo_input, figure, figures};
+use common::{demo, demo_input, figure, figures, Demo};
 use ifn_core::offer::{offer, OfferOptions};
 use ifn_core::report::display_round;
 use ifn_core::{Level, Selection};
@@ -14,19 +14,23 @@ use ifn_diagnostic::render_html;
 
 #[test]
 fn a_departement_page_shows_the_engine_and_offer_figures() {
-    let (t, engine, index) = demo();
-    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
     let opts = OfferOptions {
         threshold: 6.0,
         distance_km: 4.0,
     };
-    let input = demo_input(&t, &engine, &index, Level::Departement, "X3", &sel, &opts);
+    let input = demo_input(t, engine, index, Level::Departement, "X3", &sel, &opts);
     let html = render_html(&input);
 
     let scores = engine.score(Level::Departement, &sel).unwrap();
     let r = scores.index_of("X3").unwrap();
     let units = engine.unit_scores(&sel).unwrap();
-    let o = offer(Level::Departement, &engine, &units, &index, &opts).unwrap();
+    let o = offer(Level::Departement, engine, &units, index, &opts).unwrap();
     let x3 = o.get("X3").unwrap();
 
     assert_eq!(figure(&html, "score"), Some(scores.total[r]));
@@ -105,12 +109,16 @@ fn a_departement_page_shows_the_engine_and_offer_figures() {
 
 #[test]
 fn the_most_fragile_sub_territories_are_the_top_scores_of_the_next_level() {
-    let (t, engine, index) = demo();
-    let sel = Selection::builder("senior").build(&engine).unwrap();
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("senior").build(engine).unwrap();
     let input = demo_input(
-        &t,
-        &engine,
-        &index,
+        t,
+        engine,
+        index,
         Level::Epci,
         "X00000001",
         &sel,
@@ -140,13 +148,17 @@ fn the_most_fragile_sub_territories_are_the_top_scores_of_the_next_level() {
 
 #[test]
 fn zones_blanches_are_listed_and_hatched_when_the_distance_is_short() {
-    let (t, engine, index) = demo();
-    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
     let opts = OfferOptions {
         threshold: 5.0,
         distance_km: 2.0,
     };
-    let input = demo_input(&t, &engine, &index, Level::Region, "X0", &sel, &opts);
+    let input = demo_input(t, engine, index, Level::Region, "X0", &sel, &opts);
     assert!(
         !input.offer.zones_blanches.is_empty(),
         "2 km around fragile units leaves gaps in the demo"
@@ -166,14 +178,19 @@ fn zones_blanches_are_listed_and_hatched_when_the_distance_is_short() {
 
 #[test]
 fn a_real_store_has_no_fictional_warning_and_names_are_escaped() {
-    let (mut t, engine, index) = demo();
+    let Demo {
+        territory,
+        engine,
+        index,
+    } = demo();
+    let mut t = territory.clone();
     t.meta.fictional = false;
     t.meta.name = "Store <réel> & \"test\"".into();
-    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
     let input = demo_input(
         &t,
-        &engine,
-        &index,
+        engine,
+        index,
         Level::Commune,
         "X1001",
         &sel,
@@ -188,13 +205,17 @@ fn a_real_store_has_no_fictional_warning_and_names_are_escaped() {
 
 #[test]
 fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
-    let (t, engine, index) = demo();
-    let sel = Selection::builder("jeune").build(&engine).unwrap();
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("jeune").build(engine).unwrap();
     let code = t.dataset.units()[0].code.clone();
     let input = demo_input(
-        &t,
-        &engine,
-        &index,
+        t,
+        engine,
+        index,
         Level::Iris,
         &code,
         &sel,
@@ -205,10 +226,10 @@ fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
     assert_eq!(input.map.shapes.len(), 1);
     let ctx = ifn_diagnostic::DiagnosticContext {
         meta: &t.meta,
-        engine: &engine,
+        engine,
         geometries: &t.geometries,
         places: &t.places,
-        index: &index,
+        index,
     };
     let e = ifn_diagnostic::build_input(
         &ctx,
@@ -220,4 +241,89 @@ fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("'16'"), "{e}");
+}
+
+/// The colours of a page's map.
+struct MapColours {
+    /// `(code, fill)` of every coloured shape.
+    shapes: Vec<(String, String)>,
+    /// `(class, colour)` of the legend, in its order.
+    legend: Vec<(u8, String)>,
+}
+
+fn map_colours(html: &str) -> MapColours {
+    let mut shapes = Vec::new();
+    for chunk in html.split("<path ").skip(1) {
+        let attr = |name: &str| {
+            let key = format!("{name}=\"");
+            chunk.find(&key).map(|i| {
+                chunk[i + key.len()..]
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+        };
+        if let (Some(code), Some(fill)) = (attr("data-code"), attr("fill")) {
+            shapes.push((code, fill));
+        }
+    }
+    let legend = html.split("class=\"legend\"").nth(1).expect("a legend");
+    let mut classes = Vec::new();
+    for chunk in legend
+        .split("<span class=\"swatch\" style=\"background:")
+        .skip(1)
+    {
+        let (colour, rest) = chunk.split_once('"').unwrap();
+        let label = rest.split("</span>").nth(1).unwrap();
+        if let Ok(k) = label.split([' ', '<']).next().unwrap().parse::<u8>() {
+            classes.push((k, colour.to_string()));
+        }
+    }
+    MapColours {
+        shapes,
+        legend: classes,
+    }
+}
+
+#[test]
+fn each_shape_has_the_legend_colour_of_its_class_with_the_web_maps_rule() {
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
+    let input = demo_input(
+        t,
+        engine,
+        index,
+        Level::Epci,
+        "X00000001",
+        &sel,
+        &OfferOptions::default(),
+    );
+    let html = render_html(&input);
+    let MapColours { shapes, legend } = map_colours(&html);
+    assert_eq!(
+        legend.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        (1..=10).rev().collect::<Vec<u8>>(),
+        "the legend lists classes 10 down to 1"
+    );
+    let level = input.map.level.expect("a map level");
+    let scores = engine.score(level, &sel).unwrap();
+    assert!(shapes.len() > 3, "{} shapes", shapes.len());
+    let mut classes_seen = std::collections::BTreeSet::new();
+    for (code, fill) in &shapes {
+        let score = scores.total[scores.index_of(code).unwrap()];
+        // The web map's rule (web/src/config.js): class k covers [k, k + 1).
+        let class = (score.floor() as u8).clamp(1, 10);
+        let (_, legend_colour) = legend.iter().find(|(k, _)| *k == class).unwrap();
+        assert_eq!(fill, legend_colour, "{code}: score {score}, class {class}");
+        classes_seen.insert(class);
+    }
+    assert!(
+        classes_seen.len() > 1,
+        "the demo spreads over several classes"
+    );
 }

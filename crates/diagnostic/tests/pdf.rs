@@ -1,35 +1,18 @@
 //! The diagnostic page printed to PDF by headless Chromium.
 //!
-//! Skipped (with a message) when Chromium is absent, unless `IFN_REQUIRE_BROWSER=1`.
+//! Skipped (with a message) when Chromium is absent, a failure when `IFN_REQUIRE_BROWSER=1`
+//! (as `.ci/run` sets it).
 #![allow(clippy::unwrap_used)] // a failing test should panic where it fails
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{demo, demo_input};
+use common::{demo, demo_input, Demo};
 use ifn_core::offer::OfferOptions;
 use ifn_core::{Level, Selection};
 use ifn_diagnostic::{render_html, write_atomic};
-
-fn chromium() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("IFN_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-}
-
-fn require_browser() -> bool {
-    std::env::var("IFN_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
 
 fn print_to_pdf(browser: &Path, html: &Path, pdf: &Path, profile: &Path) {
     let out = Command::new(browser)
@@ -67,21 +50,21 @@ fn page_count(pdf: &[u8]) -> usize {
 
 #[test]
 fn the_diagnostic_prints_to_a_few_a4_pages() {
-    let Some(browser) = chromium() else {
-        assert!(
-            !require_browser(),
-            "IFN_REQUIRE_BROWSER=1 but no Chromium found"
-        );
-        eprintln!("skipped: no Chromium (install it with `apt-get install chromium`)");
+    // Skipped (with a message) without Chromium, a failure when `IFN_REQUIRE_BROWSER=1`.
+    let Some(browser) = ifn_test_support::browser() else {
         return;
     };
-    let (t, engine, index) = demo();
-    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let Demo {
+        territory: t,
+        engine,
+        index,
+    } = demo();
+    let sel = Selection::builder("tout-age").build(engine).unwrap();
     let opts = OfferOptions {
         threshold: 6.0,
         distance_km: 3.0,
     };
-    let input = demo_input(&t, &engine, &index, Level::Departement, "X1", &sel, &opts);
+    let input = demo_input(t, engine, index, Level::Departement, "X1", &sel, &opts);
     let dir = tempfile::tempdir().unwrap();
     let html = dir.path().join("diagnostic.html");
     write_atomic(&html, &render_html(&input)).unwrap();

@@ -1,15 +1,16 @@
-//! Atomic file writes: a temporary file in the target's folder, renamed into place.
+//! Atomic file writes: a temporary file beside the target, persisted (renamed) into place by
+//! `tempfile` once complete, removed on any failure.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{ExportError, ExportResult};
 
 /// Runs `write` on a temporary path in `path`'s folder, then renames it to `path`.
 ///
-/// The temporary file lives in a private temporary folder beside the target (so the rename
-/// stays on one file system and GDAL may create its own side files there); it is removed on
-/// any failure. An existing `path` is refused unless `force`.
+/// The temporary file is in the target's folder (so the rename stays on one file system) and
+/// keeps its extension (GDAL picks its driver by it); it is removed on any failure. An
+/// existing `path` is refused unless `force`, before writing and again, atomically, when the
+/// file is put in place.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -27,18 +28,16 @@ pub fn write_atomic(
     force: bool,
     write: impl FnOnce(&Path) -> ExportResult<()>,
 ) -> ExportResult<()> {
-    if path.is_dir() {
+    if path.is_dir() || path.file_name().is_none() {
         return Err(ExportError::NotAFile(path.to_path_buf()));
     }
-    let Some(file_name) = path.file_name() else {
-        return Err(ExportError::NotAFile(path.to_path_buf()));
-    };
+    // Checked first too, so that a long export does not run only to be refused.
     if path.exists() && !force {
         return Err(ExportError::Exists(path.to_path_buf()));
     }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        _ => Path::new(".").to_path_buf(),
     };
     if !parent.is_dir() {
         return Err(ExportError::Io {
@@ -49,24 +48,48 @@ pub fn write_atomic(
             ),
         });
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".ifn-export-")
-        .tempdir_in(&parent)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ifn-export-");
+    let suffix = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    builder.suffix(&suffix);
+    let tmp = builder
+        .tempfile_in(&parent)
         .map_err(|source| ExportError::Io {
             path: parent.clone(),
             source,
-        })?;
-    let tmp_file = tmp.path().join(file_name);
-    write(&tmp_file)?;
-    fs::rename(&tmp_file, path).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
+        })?
+        .into_temp_path();
+    // The name stays reserved by `tmp` (deleted on drop, renamed by persist), but the file
+    // itself goes: GDAL creates a GeoPackage only where no file is; streams re-create it.
+    std::fs::remove_file(&tmp).map_err(|source| ExportError::Io {
+        path: tmp.to_path_buf(),
         source,
     })?;
-    Ok(())
+    write(&tmp)?;
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted.map_err(|e| {
+        if !force && e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            ExportError::Exists(path.to_path_buf())
+        } else {
+            ExportError::Io {
+                path: path.to_path_buf(),
+                source: e.error,
+            }
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]
@@ -99,9 +122,9 @@ mod tests {
     fn a_missing_folder_is_a_clear_error() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("nope").join("out.csv");
-        let e = write_atomic(&path, false, |_| Ok(()))
-            .unwrap_err()
-            .to_string();
+        let e = write_atomic(&path, false, |_| Ok(())).unwrap_err();
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        let e = format!("{e}: {}", cause.unwrap_or_default());
         assert!(e.contains("nope") && e.contains("does not exist"), "{e}");
     }
 

@@ -15,7 +15,7 @@ pub enum ExportError {
     #[error("{0} already exists: choose another file or pass --force to replace it")]
     Exists(PathBuf),
     /// A file or folder could not be created, written or renamed.
-    #[error("{path}: {source} (is the folder there and writable?)")]
+    #[error("{path}: cannot create, write or rename it (is the folder there and writable?)")]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -54,7 +54,7 @@ pub enum ExportError {
         message: String,
     },
     /// GDAL failed writing the GeoPackage.
-    #[error("GeoPackage {path}: {context}: {source}")]
+    #[error("GeoPackage {path}: {context}")]
     Gdal {
         /// The file being written.
         path: PathBuf,
@@ -65,17 +65,25 @@ pub enum ExportError {
         source: gdal::errors::GdalError,
     },
     /// CSV encoding failed.
-    #[error("CSV: {0}")]
+    #[error("CSV encoding failed")]
     Csv(#[source] csv::Error),
-    /// JSON encoding failed.
-    #[error("GeoJSON: {0}")]
-    Json(#[source] serde_json::Error),
+    /// GeoJSON encoding or writing failed.
+    #[error("writing the GeoJSON failed")]
+    GeoJson(#[source] geojson::Error),
     /// Writing to the output stream failed.
-    #[error("writing the export: {0}")]
+    #[error("writing the export failed")]
     Write(#[source] std::io::Error),
-    /// A PMTiles archive is malformed or cannot be built.
-    #[error("PMTiles: {0}")]
-    Pmtiles(String),
+    /// The PMTiles pyramid could not be built or written.
+    #[error("PMTiles export")]
+    Tiles(#[from] ifn_tiles::TilesError),
+    /// The PMTiles pyramid would go deeper than the tiler.
+    #[error("--max-zoom {max_zoom}: the tiler stops at zoom {limit}")]
+    MaxZoom {
+        /// Zoom asked.
+        max_zoom: u8,
+        /// Highest zoom of the tiler.
+        limit: u8,
+    },
     /// The format cannot be produced this way.
     #[error("{0}")]
     Unsupported(String),

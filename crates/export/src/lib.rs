@@ -9,8 +9,8 @@
 //!   coordinates to 6 decimals; provenance in an `"ifn"` foreign member);
 //! - **CSV** ([`ExportFormat::Csv`], no geometry; an Excel variant with a BOM, `;` and decimal
 //!   commas);
-//!
-//! and, in [`pmtiles`], a PMTiles v3 archive writer and reader for whole tile pyramids.
+//! - **PMTiles** ([`ExportFormat::Pmtiles`]): the level's vector-tile pyramid, built by
+//!   `ifn-tiles` (the tiles `ifn serve` gives) and written through the `pmtiles` crate.
 //!
 //! Every format has the same columns (see [`columns`]): `code`, `name`, `population` (integer),
 //! `total` (double, full precision), `indicators_used`, then `<key>_class` and `<key>_raw` for
@@ -43,7 +43,7 @@ mod fgb;
 mod geojson_out;
 mod gpkg;
 mod input;
-pub mod pmtiles;
+mod pmtiles_out;
 
 use std::fmt;
 use std::io::Write;
@@ -65,8 +65,8 @@ pub enum ExportFormat {
     GeoJson,
     /// CSV without geometry (`.csv`).
     Csv,
-    /// PMTiles v3 archive of vector tiles (`.pmtiles`); written by [`pmtiles`], not by
-    /// [`write_file`].
+    /// PMTiles v3 archive of the level's vector tiles (`.pmtiles`), zoom 0 to
+    /// [`ExportOptions::pmtiles_max_zoom`].
     Pmtiles,
 }
 
@@ -144,6 +144,8 @@ pub struct ExportOptions {
     pub excel: bool,
     /// Decimals of GeoJSON coordinates (RFC 7946 recommends 6: about 10 cm).
     pub geojson_decimals: u8,
+    /// Highest zoom of a PMTiles pyramid (at most [`ifn_tiles::MAX_ZOOM`]).
+    pub pmtiles_max_zoom: u8,
 }
 
 impl Default for ExportOptions {
@@ -151,12 +153,13 @@ impl Default for ExportOptions {
         ExportOptions {
             excel: false,
             geojson_decimals: 6,
+            pmtiles_max_zoom: 10,
         }
     }
 }
 
-/// Writes an export to a stream. GeoPackage (a SQLite file) and PMTiles cannot be streamed:
-/// use [`write_file`] or [`to_bytes`] for GeoPackage.
+/// Writes an export to a stream. GeoPackage (a SQLite file) and PMTiles (whose header is
+/// written last) cannot be streamed: use [`write_file`] or [`to_bytes`] for them.
 pub fn write_to(
     format: ExportFormat,
     input: &ExportInput<'_>,
@@ -170,14 +173,10 @@ pub fn write_to(
         ExportFormat::Gpkg => Err(ExportError::Unsupported(
             "a GeoPackage cannot be streamed: write it to a file".into(),
         )),
-        ExportFormat::Pmtiles => Err(pmtiles_not_here()),
+        ExportFormat::Pmtiles => Err(ExportError::Unsupported(
+            "a PMTiles archive cannot be streamed: write it to a file".into(),
+        )),
     }
-}
-
-fn pmtiles_not_here() -> ExportError {
-    ExportError::Unsupported(
-        "PMTiles archives hold tiles, not features: build them with ifn_export::pmtiles".into(),
-    )
 }
 
 /// Writes an export to `path` atomically: into a temporary file in the same folder, renamed
@@ -204,9 +203,6 @@ pub fn write_file(
     path: &Path,
     force: bool,
 ) -> ExportResult<()> {
-    if format == ExportFormat::Pmtiles {
-        return Err(pmtiles_not_here());
-    }
     // Check the contours before the (possibly long) write; CSV needs none.
     if format != ExportFormat::Csv {
         let missing = input.rows()?.without_contour;
@@ -220,6 +216,19 @@ pub fn write_file(
     }
     atomic::write_atomic(path, force, |tmp| match format {
         ExportFormat::Gpkg => gpkg::write(input, tmp),
+        ExportFormat::Pmtiles => {
+            let mut file = std::fs::File::create(tmp).map_err(|source| ExportError::Io {
+                path: tmp.to_path_buf(),
+                source,
+            })?;
+            let stats = pmtiles_out::write(input, options, &mut file)?;
+            tracing::info!(
+                export.tiles = stats.tiles,
+                export.bytes = stats.bytes,
+                "tile pyramid written"
+            );
+            Ok(())
+        }
         _ => {
             let file = std::fs::File::create(tmp).map_err(|source| ExportError::Io {
                 path: tmp.to_path_buf(),
@@ -248,6 +257,11 @@ pub fn to_bytes(
 ) -> ExportResult<Vec<u8>> {
     match format {
         ExportFormat::Gpkg => gpkg::to_bytes(input),
+        ExportFormat::Pmtiles => {
+            let mut out = std::io::Cursor::new(Vec::new());
+            pmtiles_out::write(input, options, &mut out)?;
+            Ok(out.into_inner())
+        }
         _ => {
             let mut out = Vec::new();
             write_to(format, input, options, &mut out)?;

@@ -86,7 +86,10 @@ impl From<CoreError> for ApiError {
             | CoreError::IndicatorWithoutData { .. }
             | CoreError::EmptySelection(_)
             | CoreError::InvalidWeight { .. }
-            | CoreError::AllWeightsZero => ApiError::bad_request(e.to_string()),
+            | CoreError::AllWeightsZero
+            | CoreError::Parameter { .. }
+            // Options of an analysis are the client's too.
+            | CoreError::AnalysisOption { .. } => ApiError::bad_request(e.to_string()),
             // A level in the URL that does not exist, or that this store lacks.
             CoreError::UnknownLevel(_) | CoreError::LevelUnavailable { .. } => {
                 ApiError::not_found(e.to_string())
@@ -106,7 +109,9 @@ impl From<CoreError> for ApiError {
 impl From<OfferError> for ApiError {
     fn from(e: OfferError) -> ApiError {
         match e {
-            OfferError::BadOption { .. } => ApiError::bad_request(e.to_string()),
+            OfferError::BadOption { .. } | OfferError::NotANumber { .. } => {
+                ApiError::bad_request(e.to_string())
+            }
             OfferError::Core(c) => ApiError::from(c),
             OfferError::IndexMismatch { .. } | OfferError::ScoresMismatch { .. } => {
                 ApiError::internal("computing the mediation offer", &e)
@@ -121,10 +126,14 @@ impl From<TilesError> for ApiError {
             TilesError::ZoomOutOfRange { .. } | TilesError::TileOutOfRange { .. } => {
                 ApiError::bad_request(e.to_string())
             }
-            // The server encodes tiles, it never decodes one: a decode error is a bug.
-            TilesError::Decode { .. } | TilesError::Gzip(_) => {
-                ApiError::internal("encoding a tile", &e)
-            }
+            // The server encodes tiles, it never decodes one nor reads or writes an archive:
+            // these are bugs.
+            TilesError::Decode { .. }
+            | TilesError::Gzip(_)
+            | TilesError::Pmtiles { .. }
+            | TilesError::InvalidArchive { .. }
+            | TilesError::Metadata(_)
+            | TilesError::Io(_) => ApiError::internal("encoding a tile", &e),
         }
     }
 }
@@ -146,9 +155,11 @@ impl From<ExportError> for ApiError {
             | ExportError::Fgb { .. }
             | ExportError::Gdal { .. }
             | ExportError::Csv(_)
-            | ExportError::Json(_)
+            | ExportError::GeoJson(_)
             | ExportError::Write(_)
-            | ExportError::Pmtiles(_) => ApiError::internal("writing the export", &e),
+            // The server builds no PMTiles pyramid.
+            | ExportError::MaxZoom { .. } => ApiError::internal("writing the export", &e),
+            ExportError::Tiles(t) => ApiError::from(t),
         }
     }
 }

@@ -298,21 +298,6 @@ pub struct PlaceFacets {
     pub publics: Vec<ValueCount>,
 }
 
-/// One layer of a TileJSON document.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VectorLayer {
-    /// Layer name in the tiles (the level, or `places`).
-    pub id: String,
-    /// Description.
-    pub description: String,
-    /// Lowest zoom.
-    pub minzoom: u8,
-    /// Highest zoom.
-    pub maxzoom: u8,
-    /// Properties of the features: name → type and meaning.
-    pub fields: BTreeMap<String, String>,
-}
-
 /// `GET /tiles/{layer}.json`: TileJSON 3.0.0.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TileJson {
@@ -338,6 +323,8 @@ pub struct TileJson {
     /// `[lon, lat, zoom]`.
     #[schema(value_type = Vec<f64>)]
     pub center: [f64; 3],
-    /// The one layer of the tiles.
-    pub vector_layers: Vec<VectorLayer>,
+    /// The one layer of the tiles: `{"id", "description", "minzoom", "maxzoom", "fields"}`,
+    /// built by `ifn_tiles::tilejson` as in the PMTiles archives.
+    #[schema(value_type = Vec<Object>)]
+    pub vector_layers: Vec<serde_json::Value>,
 }

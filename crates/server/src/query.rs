@@ -11,7 +11,8 @@ use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
 use ifn_core::offer::{OfferOptions, PlaceFilter};
-use ifn_core::{parse_weights, Engine, Reference, Selection};
+use ifn_core::params::{OfferParams, SelectionParams};
+use ifn_core::{Engine, Selection};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -91,27 +92,16 @@ pub struct SelectionQuery {
 }
 
 impl SelectionQuery {
-    /// The selection, validated against the engine's catalogue and data.
+    /// The selection, validated against the engine's catalogue and data by the parser the CLI
+    /// uses too ([`SelectionParams`]).
     pub fn resolve(&self, engine: &Engine) -> Result<Selection, ApiError> {
-        let weights = parse_weights(value(&self.weights).unwrap_or(""))
-            .map_err(|e| ApiError::bad_request(format!("weights: {e}")))?;
-        let reference: Reference = value(&self.reference)
-            .unwrap_or("france")
-            .parse()
-            .map_err(|e| ApiError::bad_request(format!("reference: {e}")))?;
-        let indicators = value(&self.indicators).map(|s| {
-            s.split(',')
-                .map(|k| k.trim().to_string())
-                .filter(|k| !k.is_empty())
-                .collect::<Vec<_>>()
-        });
-        Ok(
-            Selection::builder(value(&self.profile).unwrap_or("tout-age"))
-                .maybe_indicators(indicators)
-                .weights(weights)
-                .reference(reference)
-                .build(engine)?,
-        )
+        let params = SelectionParams {
+            profile: self.profile.clone(),
+            indicators: self.indicators.clone(),
+            weights: self.weights.clone(),
+            reference: self.reference.clone(),
+        };
+        Ok(params.resolve(engine)?)
     }
 
     /// The parameters given, as `(name, value)` pairs, to pass on in a URL.
@@ -131,33 +121,23 @@ impl SelectionQuery {
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OfferQuery {
-    /// Base units whose score is at or above this are fragile (default 7).
-    #[param(value_type = Option<f64>)]
+    /// Base units whose score is at or above this are fragile (1 to 10, default 7).
+    #[param(value_type = Option<f64>, minimum = 1, maximum = 10)]
     pub threshold: Option<String>,
-    /// A fragile unit with no place within this distance (km) is a *zone blanche* (default 10,
-    /// ≥ 0).
-    #[param(value_type = Option<f64>, minimum = 0)]
+    /// A fragile unit with no place within this distance (km) is a *zone blanche* (0 to 200,
+    /// default 10).
+    #[param(value_type = Option<f64>, minimum = 0, maximum = 200)]
     pub distance_km: Option<String>,
 }
 
 impl OfferQuery {
-    /// The offer options, validated.
+    /// The offer options, validated by the parser the CLI uses too ([`OfferParams`]).
     pub fn resolve(&self) -> Result<OfferOptions, ApiError> {
-        let d = OfferOptions::default();
-        let read = |key: &str, v: &Option<String>, default: f64| -> Result<f64, ApiError> {
-            match value(v) {
-                None => Ok(default),
-                Some(t) => t
-                    .parse::<f64>()
-                    .map_err(|_| ApiError::bad_request(format!("{key} '{t}': expected a number"))),
-            }
+        let params = OfferParams {
+            threshold: self.threshold.clone(),
+            distance_km: self.distance_km.clone(),
         };
-        let o = OfferOptions {
-            threshold: read("threshold", &self.threshold, d.threshold)?,
-            distance_km: read("distance_km", &self.distance_km, d.distance_km)?,
-        };
-        o.validate().map_err(ApiError::from)?;
-        Ok(o)
+        Ok(params.resolve()?)
     }
 
     fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {

@@ -5,7 +5,7 @@ use thiserror::Error;
 /// Result type of this crate.
 pub type TilesResult<T> = Result<T, TilesError>;
 
-/// What can go wrong when addressing, building or decoding tiles.
+/// What can go wrong when addressing, building, writing or reading tiles.
 #[derive(Debug, Error)]
 pub enum TilesError {
     /// The zoom level is above the highest served zoom.
@@ -28,15 +28,34 @@ pub enum TilesError {
         /// Tiles per side at this zoom.
         n: u32,
     },
-    /// A vector tile could not be decoded.
-    #[error("invalid vector tile at byte {offset}: {message}")]
+    /// A vector tile could not be decoded (test decoding, feature `decode`).
+    #[error("invalid vector tile: {message}")]
     Decode {
-        /// Byte offset in the buffer being read.
-        offset: usize,
-        /// What was expected.
+        /// The decoder's message.
         message: String,
     },
     /// Compression failed (an I/O error of the in-memory encoder).
     #[error("gzip compression failed")]
     Gzip(#[source] std::io::Error),
+    /// The `pmtiles` crate failed writing or reading an archive.
+    #[error("PMTiles archive: {context}")]
+    Pmtiles {
+        /// The step that failed.
+        context: &'static str,
+        /// The cause.
+        #[source]
+        source: pmtiles::PmtError,
+    },
+    /// Bytes given as a PMTiles archive are not a valid one.
+    #[error("invalid PMTiles archive: {reason}")]
+    InvalidArchive {
+        /// What is wrong, with the offsets involved.
+        reason: String,
+    },
+    /// The metadata of a PMTiles archive is not JSON.
+    #[error("the PMTiles metadata is not valid JSON")]
+    Metadata(#[source] serde_json::Error),
+    /// Writing an archive to its output failed.
+    #[error("writing the tile archive")]
+    Io(#[source] std::io::Error),
 }

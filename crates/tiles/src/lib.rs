@@ -6,6 +6,17 @@
 //! geometry commands; that result is cached per tile ([`LevelTiler::geometry`]). Scores are
 //! attached per request ([`LevelTiler::encode`]): a new weight set never re-clips.
 //!
+//! Whole pyramids are written as PMTiles archives through the `pmtiles` crate
+//! ([`pyramid::write_level_pyramid`]: rayon-parallel per batch of tiles, written in tile-id
+//! order, never the whole pyramid in memory) and read back with [`PmtilesReader`]. The
+//! `vector_layers` of TileJSON documents and PMTiles metadata come from one builder,
+//! [`tilejson::vector_layer`] with [`tilejson::level_fields`].
+//!
+//! Modules follow the data: [`level`] (contours of a level: clipping, then encoding within the
+//! size budget), [`places`] (mediation places) and [`cluster`] (places merged at low zoom).
+//! With the `decode` feature, [`mvt`] also decodes tiles through an independent crate, for
+//! tests.
+//!
 //! The crate has no web dependency; the server and the exporters share it.
 //!
 //! ```
@@ -26,17 +37,23 @@
 #![warn(missing_docs)]
 
 pub mod clip;
+pub mod cluster;
 pub mod error;
-pub mod layer;
+pub mod level;
 pub mod mvt;
+pub mod places;
+pub mod pmtiles;
+pub mod pyramid;
 pub mod tile;
+pub mod tilejson;
 
 use std::io::Write;
 
 pub use error::{TilesError, TilesResult};
-pub use layer::{
-    LevelTiler, PlacesTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES,
-};
+pub use level::{LevelTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES};
+pub use places::PlacesTiler;
+pub use pmtiles::PmtilesReader;
+pub use pyramid::{write_level_pyramid, PyramidOptions, PyramidStats};
 pub use tile::{TileId, MAX_ZOOM};
 
 /// Gzips a buffer (tiles are served and stored gzipped, as MapLibre and MBTiles expect).

@@ -58,15 +58,30 @@ pub type OfferResult<T> = Result<T, OfferError>;
 /// What can go wrong when computing the offer.
 #[derive(Debug, Error)]
 pub enum OfferError {
-    /// A threshold or a distance that is not a usable number.
-    #[error("{name} = {value}: expected {expected}")]
+    /// A threshold or a distance outside its bounds ([`THRESHOLD_RANGE`],
+    /// [`DISTANCE_KM_RANGE`]), or not finite.
+    #[error("{name} = {value}: expected a number from {min} to {max}")]
     BadOption {
         /// The option (`threshold`, `distance_km`).
         name: &'static str,
         /// The value given.
         value: f64,
-        /// What is accepted.
-        expected: &'static str,
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
+    },
+    /// A threshold or a distance given as text that is not a number.
+    #[error("{name} '{text}': expected a number from {min} to {max} (with a dot: 7.5)")]
+    NotANumber {
+        /// The option (`threshold`, `distance_km`).
+        name: &'static str,
+        /// The text given.
+        text: String,
+        /// Smallest accepted value.
+        min: f64,
+        /// Largest accepted value.
+        max: f64,
     },
     /// The place index was built for other base units than the engine's.
     #[error(
@@ -92,51 +107,65 @@ pub enum OfferError {
     Core(#[from] CoreError),
 }
 
+/// Default fragility threshold: a base unit whose total score is ≥ 7 is fragile (the upper
+/// 40 % of the 1..10 scale, as in FNE diagnostics).
+pub const DEFAULT_THRESHOLD: f64 = 7.0;
+/// Accepted thresholds: the range of a total score.
+pub const THRESHOLD_RANGE: (f64, f64) = (1.0, 10.0);
+/// Default access distance (km): a fragile unit with no place within 10 km is a zone blanche.
+pub const DEFAULT_DISTANCE_KM: f64 = 10.0;
+/// Accepted access distances (km). Beyond 200 km every unit of metropolitan France has a
+/// place, so a larger value only hides mistakes (a distance in metres, for example).
+pub const DISTANCE_KM_RANGE: (f64, f64) = (0.0, 200.0);
+
 /// User settings of the offer computations.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct OfferOptions {
-    /// A base unit is *fragile* when its total score is at or above this value (1..10,
-    /// default 7).
+    /// A base unit is *fragile* when its total score is at or above this value
+    /// ([`THRESHOLD_RANGE`], default [`DEFAULT_THRESHOLD`]).
     pub threshold: f64,
-    /// A fragile unit whose nearest place is farther than this (km, default 10) is a
-    /// *zone blanche*.
+    /// A fragile unit whose nearest place is farther than this (km, [`DISTANCE_KM_RANGE`],
+    /// default [`DEFAULT_DISTANCE_KM`]) is a *zone blanche*.
     pub distance_km: f64,
 }
 
 impl Default for OfferOptions {
     fn default() -> Self {
         OfferOptions {
-            threshold: 7.0,
-            distance_km: 10.0,
+            threshold: DEFAULT_THRESHOLD,
+            distance_km: DEFAULT_DISTANCE_KM,
         }
     }
 }
 
 impl OfferOptions {
-    /// Checks that the threshold is finite and the distance finite and ≥ 0.
+    /// Checks that the threshold is within [`THRESHOLD_RANGE`] and the distance within
+    /// [`DISTANCE_KM_RANGE`] (NaN and infinities are refused).
     ///
     /// ```
     /// use ifn_core::offer::OfferOptions;
     /// assert!(OfferOptions::default().validate().is_ok());
     /// assert!(OfferOptions { threshold: f64::NAN, distance_km: 10.0 }.validate().is_err());
+    /// assert!(OfferOptions { threshold: 0.5, distance_km: 10.0 }.validate().is_err());
     /// assert!(OfferOptions { threshold: 7.0, distance_km: -1.0 }.validate().is_err());
     /// ```
     pub fn validate(&self) -> OfferResult<()> {
-        if !self.threshold.is_finite() {
-            return Err(OfferError::BadOption {
-                name: "threshold",
-                value: self.threshold,
-                expected: "a finite score, usually between 1 and 10",
-            });
-        }
-        if !self.distance_km.is_finite() || self.distance_km < 0.0 {
-            return Err(OfferError::BadOption {
-                name: "distance_km",
-                value: self.distance_km,
-                expected: "a finite distance in km, ≥ 0",
-            });
-        }
+        check_bounds("threshold", self.threshold, THRESHOLD_RANGE)?;
+        check_bounds("distance_km", self.distance_km, DISTANCE_KM_RANGE)
+    }
+}
+
+fn check_bounds(name: &'static str, value: f64, (min, max): (f64, f64)) -> OfferResult<()> {
+    // `contains` is false for NaN, so NaN is refused along with out-of-range values.
+    if (min..=max).contains(&value) {
         Ok(())
+    } else {
+        Err(OfferError::BadOption {
+            name,
+            value,
+            min,
+            max,
+        })
     }
 }
 

@@ -2,8 +2,9 @@
 #![allow(dead_code)]
 
 use ifn_core::offer::{OfferOptions, PlaceIndex};
-use ifn_core::{Catalogue, Engine, Level, Selection, Territory};
+use ifn_core::{Engine, Level, Selection, Territory};
 use ifn_diagnostic::{build_input, DiagnosticContext, DiagnosticInput};
+pub use ifn_test_support::{demo, Demo};
 
 /// `(name, value, text)` of every `data-figure` element carrying a `data-value`.
 pub fn figures(html: &str) -> Vec<(String, Option<f64>, String)> {
@@ -31,19 +32,8 @@ pub fn figures(html: &str) -> Vec<(String, Option<f64>, String)> {
 
 /// The value of a figure that must appear (the first one).
 pub fn figure(html: &str, name: &str) -> Option<f64> {
-    figures(html)
-        .into_iter()
-        .find(|(n, _, _)| n == name)
+    ifn_diagnostic::read_figure(html, name)
         .unwrap_or_else(|| panic!("figure {name} is not on the page"))
-        .1
-}
-
-/// Demo territory, engine and index.
-pub fn demo() -> (Territory, Engine, PlaceIndex) {
-    let t = ifn_core::demo::generate();
-    let engine = Engine::new(t.dataset.clone(), Catalogue::builtin().clone());
-    let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);
-    (t, engine, index)
 }
 
 /// Diagnostic input of a demo territory.

@@ -69,7 +69,7 @@ pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
         sources: m.sources.clone(),
         bbox: m.bbox,
         levels: state.tiled_levels(),
-        places_cluster_max_zoom: ifn_tiles::layer::CLUSTER_MAX_ZOOM,
+        places_cluster_max_zoom: ifn_tiles::cluster::CLUSTER_MAX_ZOOM,
     })
 }
 

@@ -1,6 +1,5 @@
 //! Vector tiles and TileJSON.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -9,13 +8,13 @@ use axum::http::{header, HeaderMap, Uri};
 use axum::response::Response;
 use axum::Json;
 use ifn_core::Level;
-use ifn_tiles::{TileId, MAX_ZOOM};
+use ifn_tiles::{tilejson, TileId, MAX_ZOOM};
 use tracing::debug;
 
 use crate::cache::CachedBody;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::{self, Cached};
-use crate::model::{TileJson, VectorLayer};
+use crate::model::TileJson;
 use crate::query::{
     filter_key, parse_query, ApiPath, ApiQuery, OfferQuery, PlaceFilterQuery, SelectionQuery,
 };
@@ -233,54 +232,6 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{proto}://{host}")
 }
 
-/// The properties of a level's features, name → type and meaning.
-fn level_fields(state: &AppState, sel: &ifn_core::Selection) -> BTreeMap<String, String> {
-    let mut f = BTreeMap::new();
-    f.insert(
-        "code".into(),
-        "String: territory code (INSEE, or X… in the fictional demo)".into(),
-    );
-    f.insert("name".into(), "String: name".into());
-    f.insert("population".into(), "Number: population".into());
-    f.insert(
-        "score".into(),
-        "Number: IFN total score, 1 (low) to 10 (high) fragility; absent when no indicator has data"
-            .into(),
-    );
-    for k in &sel.indicators {
-        let label = state
-            .engine()
-            .catalogue()
-            .indicator(k)
-            .map(|d| d.label.as_str())
-            .unwrap_or_default();
-        f.insert(k.clone(), format!("Number: class 1–10 of « {label} »"));
-    }
-    for name in ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES {
-        f.insert(
-            name.into(),
-            format!("Number: mediation offer, {}", name.replace('_', " ")),
-        );
-    }
-    f
-}
-
-/// The properties of the places' features.
-fn place_fields() -> BTreeMap<String, String> {
-    [
-        ("id", "String"),
-        ("name", "String"),
-        ("kinds", "String: |-separated kinds"),
-        ("services", "String: |-separated services"),
-        ("publics", "String"),
-        ("address", "String"),
-        ("commune", "String: INSEE code"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
-
 /// TileJSON 3.0.0 of a level (or `places`); the tiles URL carries the selection.
 #[utoipa::path(get, path = "/tiles/{level}.json", tag = "tiles",
     params(
@@ -313,13 +264,13 @@ pub async fn tilejson(
             let sel = selection.resolve(state.engine())?;
             offer.resolve()?;
             (
-                level_fields(&state, &sel),
+                tilejson::level_fields(&sel.indicators, state.engine().catalogue(), true),
                 crate::query::selection_query(&selection, &offer),
             )
         }
         Layer::Places => {
             filter.resolve()?;
-            (place_fields(), filter.query())
+            (tilejson::places_fields(), filter.query())
         }
     };
     let suffix = if query.is_empty() {
@@ -358,12 +309,12 @@ pub async fn tilejson(
         maxzoom: MAX_ZOOM,
         bounds: b,
         center: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0, 7.0],
-        vector_layers: vec![VectorLayer {
-            id: layer.name().to_string(),
-            description: format!("{} ({})", layer.name(), meta.name),
-            minzoom: 0,
-            maxzoom: MAX_ZOOM,
+        vector_layers: vec![tilejson::vector_layer(
+            layer.name(),
+            &format!("{} ({})", layer.name(), meta.name),
+            0,
+            MAX_ZOOM,
             fields,
-        }],
+        )],
     }))
 }

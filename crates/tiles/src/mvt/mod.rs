@@ -1,8 +1,10 @@
-//! Mapbox Vector Tile 2.1 encoding with a minimal protobuf writer, and a decoder for tests.
+//! Mapbox Vector Tile 2.1 encoding with a minimal protobuf writer; decoding for tests through
+//! an independent crate (module `decode`, feature `decode`).
 //!
 //! The schema is small and fixed (tile → layers → features with packed tags and geometry), so
 //! writing the few protobuf fields by hand avoids a code generator and a build dependency.
 
+#[cfg(feature = "decode")]
 pub mod decode;
 mod geometry;
 mod pbf;
@@ -67,6 +69,7 @@ impl Value {
 /// Builds one layer: interns keys and values, appends encoded features.
 ///
 /// ```
+/// # #[cfg(feature = "decode")] {
 /// use ifn_tiles::mvt::{LayerBuilder, Value, GeomType, encode_points, decode};
 /// let mut layer = LayerBuilder::new("places");
 /// let geom = encode_points(&[(10, 20)]);
@@ -75,6 +78,7 @@ impl Value {
 /// layer.finish_into(&mut tile);
 /// let decoded = decode::decode_tile(&tile).unwrap();
 /// assert_eq!(decoded.layers[0].features[0].id, Some(7));
+/// # }
 /// ```
 #[derive(Debug)]
 pub struct LayerBuilder {

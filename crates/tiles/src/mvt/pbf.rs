@@ -3,7 +3,6 @@
 pub(crate) const WIRE_VARINT: u8 = 0;
 pub(crate) const WIRE_I64: u8 = 1;
 pub(crate) const WIRE_LEN: u8 = 2;
-pub(crate) const WIRE_I32: u8 = 5;
 
 pub(crate) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -39,22 +38,24 @@ pub(crate) fn zigzag(v: i32) -> u32 {
     ((v << 1) ^ (v >> 31)) as u32
 }
 
-/// Inverse of [`zigzag`].
-pub(crate) fn unzigzag(v: u32) -> i32 {
-    ((v >> 1) as i32) ^ -((v & 1) as i32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn zigzag_round_trips_extremes() {
-        for v in [0, 1, -1, 4095, -4096, i32::MAX / 2, i32::MIN / 2] {
-            assert_eq!(unzigzag(zigzag(v)), v);
+    fn zigzag_interleaves_signs() {
+        // The MVT spec's table: 0 → 0, -1 → 1, 1 → 2, -2 → 3, 2 → 4.
+        for (v, z) in [
+            (0, 0),
+            (-1, 1),
+            (1, 2),
+            (-2, 3),
+            (2, 4),
+            (4095, 8190),
+            (-4096, 8191),
+        ] {
+            assert_eq!(zigzag(v), z);
         }
-        assert_eq!(zigzag(-1), 1);
-        assert_eq!(zigzag(1), 2);
     }
 
     #[test]

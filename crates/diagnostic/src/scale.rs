@@ -1,0 +1,101 @@
+//! How a score becomes a colour and a printed number: the one place of this crate that holds
+//! the colour ramp, the class rule and the formatting of values, so that the printed map and
+//! the web map agree.
+//!
+//! The rule is the viewer's (`web/src/config.js`): class `k` covers scores in `[k, k + 1)`
+//! (10 is the top class), coloured with a ten-step viridis ramp, darkest for the most fragile;
+//! grey when the score is missing. Until `ifn-core` holds this rule for every client, this
+//! module mirrors the viewer's; switching to the core's is a change of this file only.
+
+use ifn_core::report::display_round;
+
+use crate::format::fr;
+
+/// Colour of a missing score.
+pub const MISSING_COLOUR: &str = "#d9d9d9";
+
+/// The ten colours of classes 1..=10: viridis, reversed so that the darkest is the most
+/// fragile. Viridis stays ordered in lightness for the common colour-vision deficiencies and
+/// in greyscale (the page is often printed in black and white).
+pub const RAMP: [&str; 10] = [
+    "#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989",
+    "#482878", "#440154",
+];
+
+/// Class 1..=10 of a score: `k` for a score in `[k, k + 1)`, scores below 1 in class 1 and
+/// from 10 on in class 10; `None` when missing.
+///
+/// ```
+/// use ifn_diagnostic::scale::score_class;
+/// assert_eq!(score_class(6.6), Some(6));
+/// assert_eq!(score_class(7.0), Some(7));
+/// assert_eq!(score_class(10.0), Some(10));
+/// assert_eq!(score_class(0.2), Some(1));
+/// assert_eq!(score_class(f64::NAN), None);
+/// ```
+pub fn score_class(score: f64) -> Option<u8> {
+    // The clamp keeps the cast in 1..=10 (a float-to-int cast saturates, it never wraps).
+    score
+        .is_finite()
+        .then(|| score.floor().clamp(1.0, 10.0) as u8)
+}
+
+/// Colour of a score (the colour of its [`score_class`]), [`MISSING_COLOUR`] when missing.
+///
+/// ```
+/// use ifn_diagnostic::scale::{score_colour, MISSING_COLOUR, RAMP};
+/// assert_eq!(score_colour(f64::NAN), MISSING_COLOUR);
+/// assert_eq!(score_colour(6.6), RAMP[5], "6.6 is in class 6, as on the web map");
+/// assert_eq!(score_colour(10.0), RAMP[9]);
+/// ```
+pub fn score_colour(score: f64) -> &'static str {
+    score_class(score).map_or(MISSING_COLOUR, |k| RAMP[usize::from(k) - 1])
+}
+
+/// A score as printed: one decimal ([`display_round`], as the API's `total_display`), French
+/// decimal comma, "—" when missing.
+///
+/// ```
+/// assert_eq!(ifn_diagnostic::scale::score_text(6.25), "6,3");
+/// assert_eq!(ifn_diagnostic::scale::score_text(f64::NAN), "—");
+/// ```
+pub fn score_text(score: f64) -> String {
+    fr(display_round(score), 1)
+}
+
+/// A raw indicator value or a rolled-up class as printed: one decimal, French decimal comma,
+/// "—" when missing.
+///
+/// ```
+/// assert_eq!(ifn_diagnostic::scale::value_text(12.345), "12,3");
+/// assert_eq!(ifn_diagnostic::scale::value_text(f64::NAN), "—");
+/// ```
+pub fn value_text(value: f64) -> String {
+    fr(value, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_are_monotone_and_cover_one_to_ten() {
+        let mut last = 0;
+        for k in 0..=1200 {
+            let score = f64::from(k) / 100.0;
+            let class = score_class(score).expect("finite");
+            assert!((1..=10).contains(&class), "{score} → {class}");
+            assert!(class >= last, "{score} → {class} after {last}");
+            last = class;
+        }
+        assert_eq!(score_class(f64::INFINITY), None);
+    }
+
+    #[test]
+    fn each_class_has_its_own_colour() {
+        let colours: std::collections::BTreeSet<&str> =
+            (1..=10).map(|k| score_colour(f64::from(k))).collect();
+        assert_eq!(colours.len(), 10);
+        assert!(!colours.contains(MISSING_COLOUR));
+    }
+}
