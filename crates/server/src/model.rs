@@ -51,6 +51,47 @@ pub struct Meta {
     /// Highest zoom at which the places tiles merge nearby places into clusters; from the
     /// next zoom on, every place is drawn on its own.
     pub places_cluster_max_zoom: u8,
+    /// The domain rules the viewer applies, as `ifn_core::rules()` defines them: score
+    /// rounding, colour and text colour of each class, missing-value tokens, offer defaults and
+    /// bounds, place kinds and offer groups with their French labels.
+    #[schema(value_type = Object)]
+    pub rules: ifn_core::DomainRules,
+    /// Lowest score of each class 2..10 under `ifn_core::rules::score_class` (class 1 takes
+    /// everything below): what a map style needs to colour scores without reimplementing
+    /// the rule.
+    pub class_starts: Vec<f64>,
+}
+
+/// The lowest score of each class 2..=10 under [`ifn_core::rules::score_class`], found by
+/// bisection of the rule itself (so that it cannot drift from it).
+///
+/// ```
+/// let starts = ifn_server::model::class_starts();
+/// assert_eq!(starts.len(), 9);
+/// for (i, s) in starts.iter().enumerate() {
+///     let k = i as u8 + 2;
+///     assert_eq!(ifn_core::rules::score_class(*s), Some(k));
+///     assert!(ifn_core::rules::score_class(s - 1e-9).unwrap() < k);
+/// }
+/// ```
+pub fn class_starts() -> Vec<f64> {
+    use ifn_core::rules::score_class;
+    (2..=10u8)
+        .map(|k| {
+            let at_least = |s: f64| score_class(s).is_some_and(|c| c >= k);
+            // score_class is monotone: below k - 1 the class is < k, at k it is ≥ k.
+            let (mut lo, mut hi) = (f64::from(k) - 1.0, f64::from(k));
+            for _ in 0..64 {
+                let mid = (lo + hi) / 2.0;
+                if at_least(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            hi
+        })
+        .collect()
 }
 
 /// One indicator of the catalogue.

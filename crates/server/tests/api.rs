@@ -43,6 +43,31 @@ async fn meta_lists_levels_with_contours_coarse_to_fine() {
 }
 
 #[tokio::test]
+async fn meta_serves_the_domain_rules_of_core_and_the_cluster_zoom_of_tiles() {
+    let m = json("/api/meta").await;
+    assert_eq!(
+        m["places_cluster_max_zoom"],
+        ifn_tiles::cluster::CLUSTER_MAX_ZOOM
+    );
+    let rules = serde_json::to_value(ifn_core::rules()).unwrap();
+    assert_eq!(m["rules"], rules);
+    assert_eq!(
+        m["rules"]["offer"]["default_threshold"],
+        ifn_core::offer::DEFAULT_THRESHOLD
+    );
+    let starts: Vec<f64> = m["class_starts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 9);
+    for (i, s) in starts.iter().enumerate() {
+        assert_eq!(ifn_core::rules::score_class(*s), Some(i as u8 + 2));
+    }
+}
+
+#[tokio::test]
 async fn catalogue_lists_profiles_and_available_indicators() {
     let c = json("/api/catalogue").await;
     assert_eq!(c["profiles"].as_array().unwrap().len(), 3);

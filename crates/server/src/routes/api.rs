@@ -56,7 +56,8 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
     })
 }
 
-/// Store description, sources, bbox and levels with contours.
+/// Store description, sources, bbox, levels with contours, and the domain rules the viewer
+/// applies (class colours and bounds, offer defaults and bounds, place kinds, cluster zoom).
 #[utoipa::path(get, path = "/api/meta", tag = "store",
     responses((status = 200, description = "the store", body = Meta)))]
 pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
@@ -70,6 +71,8 @@ pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
         bbox: m.bbox,
         levels: state.tiled_levels(),
         places_cluster_max_zoom: ifn_tiles::cluster::CLUSTER_MAX_ZOOM,
+        rules: ifn_core::rules(),
+        class_starts: crate::model::class_starts(),
     })
 }
 
