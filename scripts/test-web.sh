@@ -2,15 +2,12 @@
 # End-to-end tests of the map viewer: builds web/, builds and starts the real `ifn serve` (demo
 # territory, one free port per run), waits for /health, runs the Playwright tests in headless
 # Chromium (Debian's, never a browser downloaded from npm), stops the server.
-#
-#   scripts/test-web.sh            against the real server
-#   scripts/test-web.sh --mock     against web/tests/mock-server.mjs (viewer development only)
+# There is no mock server: the tests run against the real one, the only copy of the contract.
 #
 # Screenshots are left in web/test-results/. Exits non-zero when a test fails.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-mode="${1:-real}"
 
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -35,16 +32,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
-if [ "$mode" = "--mock" ]; then
-  node "$root/web/tests/mock-server.mjs" "$port" >"$log" 2>&1 &
-  server_pid=$!
-else
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/ifn-target}"
-  # Compile first (the server embeds web/dist), so that the wait below only covers start-up.
-  (cd "$root" && cargo build -q --bin ifn)
-  (cd "$root" && exec cargo run -q --bin ifn -- serve --port "$port") >"$log" 2>&1 &
-  server_pid=$!
-fi
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/ifn-target}"
+# Compile first (the server embeds web/dist), so that the wait below only covers start-up.
+(cd "$root" && cargo build -q --bin ifn)
+(cd "$root" && exec cargo run -q --bin ifn -- serve --port "$port") >"$log" 2>&1 &
+server_pid=$!
 
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
@@ -60,7 +52,7 @@ if ! curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
   cat "$log" >&2
   exit 1
 fi
-echo "test-web: server up on port $port ($mode)"
+echo "test-web: server up on port $port"
 
 status=0
 (cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/e2e.test.mjs) || status=$?

@@ -52,7 +52,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {addr} (port in use? try --port)"))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        if !ifn_server::assets::VIEWER_BUILT {
+        if !ifn_server::assets::viewer_built() {
             tracing::warn!("the web viewer was not built into this binary: run ./scripts/build-web.sh and rebuild");
         }
         println!("ifn: serving « {name} » on http://{local}/ (Ctrl-C to stop)");

@@ -16,24 +16,57 @@ export const LEVEL_LABELS = {
  */
 export const AUTO_MIN_ZOOM = { region: 0, departement: 0, epci: 7, commune: 8.5, iris: 10.5 };
 
-/**
- * Ten-step sequential ramp (viridis, reversed so that the darkest colour is the most fragile).
- * Viridis stays ordered in lightness for the common colour-vision deficiencies and in greyscale.
+/*
+ * The classes 1..10 of a score: colour, text colour over it and lowest score of each class. They
+ * are the server's (`/api/meta` → `rules`, defined once in Rust, shared with the printed
+ * diagnostic): these arrays start empty and `applyRules` (rules.js) fills them before anything is
+ * drawn.
  */
-export const RAMP = ['#fde725', '#b5de2b', '#6ece58', '#35b779', '#1f9e89', '#26828e', '#31688e', '#3e4989', '#482878', '#440154'];
-export const MISSING_COLOUR = '#d9d9d9';
+/** Colour of each class, 1 → 10. */
+export const RAMP = [];
+/** Text colour readable over each class's colour, 1 → 10. */
+export const TEXT_COLOURS = [];
+/** Lowest score of classes 2..10 (class 1 takes everything below the first). */
+export const CLASS_STARTS = [];
+/** Colour of a missing score. */
+export let MISSING_COLOUR = null;
 
-/** Colour of a score 1..10 (class k covers [k, k+1), 10 is the top). */
+/**
+ * Sets the classes from the server's rules: `classes` [{class, colour, text_colour}] 1 → 10,
+ * `starts` the lowest score of classes 2..10, `missing` the colour of a missing score.
+ */
+export function setClasses(classes, starts, missing) {
+  const sorted = [...classes].sort((a, b) => a.class - b.class);
+  RAMP.splice(0, RAMP.length, ...sorted.map((c) => c.colour));
+  TEXT_COLOURS.splice(0, TEXT_COLOURS.length, ...sorted.map((c) => c.text_colour));
+  CLASS_STARTS.splice(0, CLASS_STARTS.length, ...starts);
+  MISSING_COLOUR = missing;
+}
+
+/** Class 1..10 of a score or an indicator class, null when missing. */
+export function classOf(score) {
+  if (score == null || Number.isNaN(Number(score))) return null;
+  let k = 1;
+  while (k <= CLASS_STARTS.length && Number(score) >= CLASS_STARTS[k - 1]) k++;
+  return k;
+}
+
+/** Colour of a score 1..10. */
 export function colourOf(score) {
-  if (score == null || Number.isNaN(score)) return MISSING_COLOUR;
-  const k = Math.min(10, Math.max(1, Math.floor(score)));
-  return RAMP[k - 1];
+  const k = classOf(score);
+  return k == null ? MISSING_COLOUR : RAMP[k - 1];
+}
+
+/** Text colour over the colour of a score (contrast ≥ 4.5:1, chosen by the server's rules). */
+export function textColourOf(score) {
+  const k = classOf(score);
+  return k == null ? '#161616' : TEXT_COLOURS[k - 1];
 }
 
 /** MapLibre expression colouring a feature by its `score` (or an indicator class) property, same bins as colourOf. */
 export function scoreColourExpression(property = 'score') {
   const step = ['step', ['to-number', ['get', property]], RAMP[0]];
-  for (let k = 2; k <= 10; k++) step.push(k, RAMP[k - 1]);
+  CLASS_STARTS.forEach((start, i) => step.push(start, RAMP[i + 1]));
   // a missing value may be absent, null or NaN (NaN != NaN)
   const value = ['to-number', ['get', property], -1];
   return ['case', ['all', ['has', property], ['==', value, value], ['>=', value, 0]], step, MISSING_COLOUR];
@@ -51,14 +84,20 @@ export const DROM = [
 /** Metropolitan France, for the "Métropole" button when the store covers it. */
 export const METROPOLE = { code: 'metropole', name: 'Métropole', bbox: [-5.2, 41.3, 9.6, 51.1] };
 
-/** French names of the kinds of mediation places (keys of the `kinds` property). */
-export const PLACE_KINDS = {
-  france_services: { label: 'France Services', colour: '#000091' },
-  conseiller_numerique: { label: 'Conseiller numérique', colour: '#c9191e' },
-  aidants_connect: { label: 'Aidants Connect', colour: '#18753c' },
-  bibliotheque: { label: 'Bibliothèque', colour: '#b34000' },
-  autre: { label: 'Autre lieu de médiation', colour: '#666666' },
+/** Colour of each kind of mediation place on the map (the viewer's choice; unknown kinds: grey). */
+export const PLACE_KIND_COLOURS = {
+  france_services: '#000091',
+  conseiller_numerique: '#c9191e',
+  aidants_connect: '#18753c',
+  bibliotheque: '#b34000',
+  autre: '#666666',
 };
+
+/**
+ * The kinds of mediation places, key → { label, colour }, in the server's order: filled by
+ * `applyRules` from `/api/meta` (the labels are the server's).
+ */
+export const PLACE_KINDS = {};
 
 /** Formats a number the French way with a given number of decimals. */
 export function fmt(x, digits = 1) {
@@ -78,14 +117,11 @@ export function fmtScore(total, display) {
   return total == null ? '—' : fmt(total, 1);
 }
 
-/** Groups of places of the offer figures (`places`, `places_per_10k`, `mean_distance_km` keys). */
-export const OFFER_KINDS = [
-  { key: 'all', label: 'Tous les lieux' },
-  { key: 'france_services', label: 'France Services' },
-  { key: 'conseiller_numerique', label: 'Conseillers numériques' },
-  { key: 'aidants_connect', label: 'Aidants Connect' },
-  { key: 'bibliotheque', label: 'Bibliothèques' },
-];
+/**
+ * Groups of places of the offer figures (`places`, `places_per_10k`, `mean_distance_km` keys),
+ * [{key, label}] in the server's order: filled by `applyRules` from `/api/meta`.
+ */
+export const OFFER_KINDS = [];
 
 /** A share 0..1 as a French percentage, e.g. 0.234 → "23,4 %" (narrow no-break space). */
 export function fmtPct(share, digits = 1) {

@@ -2,8 +2,7 @@
 
 import { LEVEL_LABELS } from './config.js';
 import { activeIndicators } from './state.js';
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+import { esc } from './esc.js';
 
 /**
  * Wires the sidebar controls to the state. `onChange(kind)` is called after the state changed

@@ -9,16 +9,17 @@ import { api, diagnosticUrl, exportUrl } from './api.js';
 import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  PLACES_CLUSTER_MAX_ZOOM, ZB_LEVELS, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTERS, ZB_LEVELS, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
 import { initControls } from './controls.js';
 import { initOfferControls, initPlaceFilters } from './offer.js';
 import { initSearch } from './search.js';
+import { esc } from './esc.js';
+import { applyRules } from './rules.js';
 
 const $ = (id) => document.getElementById(id);
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 /** Exposed for the end-to-end tests and for curious analysts in the console. */
 const viewer = { ready: false, map: null, state: null, query: '', placesQuery: '', level: null, detail: null, compared: [] };
@@ -70,8 +71,10 @@ function intersects(a, b) {
 }
 
 async function main() {
-  renderLegend();
   const [meta, catalogue, config] = await Promise.all([api.meta(), api.catalogue(), loadConfig()]);
+  // The rules first: the legend, the state's defaults and the offer inputs are made of them.
+  applyRules(meta);
+  renderLegend();
   renderMeta(meta);
   for (const p of catalogue.profiles) profileLabels[p.key] = p.label;
   const levels = meta.levels.filter((l) => l in LEVEL_LABELS);
@@ -415,7 +418,7 @@ async function main() {
   // A cluster: zoom in by two levels on it, at most to the zoom where every place is drawn.
   map.on('click', 'places-clusters', (e) => {
     const f = e.features[0];
-    const zoom = Math.max(map.getZoom() + 0.5, Math.min(map.getZoom() + 2, PLACES_CLUSTER_MAX_ZOOM));
+    const zoom = Math.max(map.getZoom() + 0.5, Math.min(map.getZoom() + 2, PLACES_CLUSTERS.clusterMaxZoom + 1));
     map.easeTo({ center: f.geometry.coordinates, zoom });
   });
 

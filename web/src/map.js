@@ -1,7 +1,7 @@
 // The MapLibre map: one vector source per level, coloured by score, plus the places layer.
 
 import maplibregl from 'maplibre-gl';
-import { AUTO_MIN_ZOOM, MISSING_COLOUR, PLACE_KINDS, scoreColourExpression } from './config.js';
+import { AUTO_MIN_ZOOM, PLACE_KINDS, scoreColourExpression } from './config.js';
 import { placesTileUrl, tileUrl } from './api.js';
 
 const BACKGROUND = '#f6f6f6';
@@ -197,8 +197,12 @@ export function showZonesBlanches(map, levels, level, on) {
   }
 }
 
-/** Zoom from which the server sends every place on its own (below it, nearby places are clustered). */
-export const PLACES_CLUSTER_MAX_ZOOM = 12;
+/**
+ * The server's clustering of places (`/api/meta` → `places_cluster_max_zoom`, filled by
+ * `applyRules`): up to `clusterMaxZoom` nearby places are merged; from the next zoom every place
+ * is drawn on its own.
+ */
+export const PLACES_CLUSTERS = { clusterMaxZoom: null };
 
 /**
  * Adds the mediation places, drawn from the server's vector tiles (`/tiles/places/…`, filtered
@@ -281,7 +285,7 @@ function placeColourExpression(shown = null) {
   for (const [k, v] of Object.entries(PLACE_KINDS)) {
     if (!shown || shown.includes(k)) expr.push(['in', `|${k}|`, kinds], v.colour);
   }
-  expr.push(PLACE_KINDS.autre.colour);
+  expr.push(PLACE_KINDS.autre?.colour || '#666666');
   return expr;
 }
 
@@ -303,4 +307,3 @@ export function splitList(v) {
   return String(v).split('|').map((s) => s.trim()).filter(Boolean);
 }
 
-export { MISSING_COLOUR };

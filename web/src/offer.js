@@ -3,8 +3,8 @@
 
 import { PLACE_KINDS, fmtOption } from './config.js';
 import { OFFER_BOUNDS, PLACE_KIND_KEYS, allKinds, validDistance, validThreshold } from './state.js';
+import { esc } from './esc.js';
 
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const $ = (id) => document.getElementById(id);
 
 /**
@@ -19,6 +19,12 @@ export function initOfferControls({ state, onChange }) {
     { input: $('distance-input'), group: $('distance-group'), error: $('distance-error'), key: 'distance', valid: validDistance,
       message: `Entrez une distance entre ${OFFER_BOUNDS.distance[0]} et ${OFFER_BOUNDS.distance[1]} km.` },
   ];
+  // Bounds and defaults come from the server's rules: the page's inputs carry none of their own.
+  for (const [f, [min, max]] of [[fields[0], OFFER_BOUNDS.threshold], [fields[1], OFFER_BOUNDS.distance]]) {
+    f.input.min = String(min);
+    f.input.max = String(max);
+  }
+  $('threshold-hint').textContent = `score de ${fmtOption(OFFER_BOUNDS.threshold[0])} à ${fmtOption(OFFER_BOUNDS.threshold[1])}`;
   const render = () => {
     for (const f of fields) {
       f.input.value = String(state[f.key]);

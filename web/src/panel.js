@@ -1,11 +1,10 @@
 // The right-hand panel: "Détail du score" card and the comparison of selected territories.
 
-import { LEVEL_LABELS, OFFER_KINDS, colourOf, fmt, fmtKm, fmtOption, fmtPct, fmtPop, fmtScore } from './config.js';
+import { LEVEL_LABELS, OFFER_KINDS, colourOf, textColourOf, fmt, fmtKm, fmtOption, fmtPct, fmtPop, fmtScore } from './config.js';
+import { esc } from './esc.js';
 
 /** Profile key → French label, set once the catalogue is loaded. */
 export const profileLabels = {};
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
 function rawText(ind) {
   if (ind.raw == null) return '—';
@@ -15,13 +14,12 @@ function rawText(ind) {
 
 function classCell(c) {
   if (c == null) return '<span class="ifn-class ifn-class--missing" title="Donnée manquante">—</span>';
-  const dark = c >= 5;
-  return `<span class="ifn-class" style="background:${colourOf(c)};color:${dark ? '#fff' : '#161616'}">${fmt(c, Number.isInteger(c) ? 0 : 1)}</span>`;
+  return `<span class="ifn-class" style="background:${colourOf(c)};color:${textColourOf(c)}">${fmt(c, Number.isInteger(c) ? 0 : 1)}</span>`;
 }
 
 function scoreCell(t) {
   if (t.total == null) return classCell(null);
-  return `<span class="ifn-class" style="background:${colourOf(t.total)};color:${t.total >= 5 ? '#fff' : '#161616'}">${fmtScore(t.total, t.total_display)}</span>`;
+  return `<span class="ifn-class" style="background:${colourOf(t.total)};color:${textColourOf(t.total)}">${fmtScore(t.total, t.total_display)}</span>`;
 }
 
 const REFERENCE_LABELS = { france: 'France entière', region: 'région', departement: 'département' };
@@ -104,7 +102,7 @@ export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, di
       <h2 class="ifn-card-title">${esc(t.name)}</h2>
       ${parents ? `<p class="ifn-hint">${parents}</p>` : ''}
       <div class="ifn-score-row">
-        <div class="ifn-score" style="background:${colourOf(t.total)};color:${t.total != null && t.total >= 5 ? '#fff' : '#161616'}">
+        <div class="ifn-score" style="background:${colourOf(t.total)};color:${textColourOf(t.total)}">
           <span class="ifn-score-value" id="detail-score">${fmtScore(t.total, t.total_display)}</span><span class="ifn-score-max">/ 10</span>
         </div>
         <dl class="ifn-facts">

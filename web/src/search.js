@@ -2,8 +2,7 @@
 
 import { api } from './api.js';
 import { LEVEL_LABELS, fmtPop } from './config.js';
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+import { esc } from './esc.js';
 
 /** Wires the search input; `onPick(result)` receives the chosen result of /api/search. */
 export function initSearch({ onPick }) {

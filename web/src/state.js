@@ -8,12 +8,17 @@
 //   t  offer threshold (score)   dk offer distance in km              zb zones blanches shown ("1")
 //   pk place kinds shown ("a,b"; "aucun" for none)                    ps / pp services / publics ("|" list)
 
-/** Defaults of the mediation-offer options (docs/api.md: `threshold`, `distance_km`). */
-export const OFFER_DEFAULTS = { threshold: 7, distance: 10 };
-/** Bounds the viewer accepts for the offer options. */
-export const OFFER_BOUNDS = { threshold: [1, 10], distance: [0, 200] };
+/*
+ * The offer options' defaults and bounds and the place kinds are the server's (`/api/meta` →
+ * `rules`): these containers start empty and `applyRules` (rules.js) fills them before the state
+ * is read from the URL.
+ */
+/** Defaults of the mediation-offer options (`threshold`, `distance_km`). */
+export const OFFER_DEFAULTS = { threshold: null, distance: null };
+/** Bounds the server accepts for the offer options, [min, max]. */
+export const OFFER_BOUNDS = { threshold: [], distance: [] };
 /** Keys of the place kinds the server knows (`kinds` filter). */
-export const PLACE_KIND_KEYS = ['france_services', 'conseiller_numerique', 'aidants_connect', 'bibliotheque', 'autre'];
+export const PLACE_KIND_KEYS = [];
 
 /** A threshold within bounds, or null. */
 export function validThreshold(x) {

@@ -4,7 +4,8 @@
 //! it. The HTTP contract is `docs/api.md`, also served as OpenAPI at `/api/openapi.json`.
 //!
 //! - CPU work (scoring, clipping, tile encoding, CSV) runs in `spawn_blocking`.
-//! - Every client mistake is a 4xx with a JSON body `{"error", "status"}`, never a panic.
+//! - Every client mistake is a 4xx with a JSON body `{"error", "status"}`, never a panic; a
+//!   fault of the server is a logged 5xx (see [`error`]).
 //! - Tile geometry is cached per tile; scores per selection; encoded tiles per
 //!   (level, tile, selection). A new weight set re-attaches scores, it does not re-clip.
 //!
@@ -24,12 +25,17 @@
 #![warn(missing_docs)]
 
 pub mod assets;
+pub mod cache;
 pub mod error;
+pub mod http;
+pub mod model;
 pub mod openapi;
 pub mod query;
 pub mod routes;
 pub mod search;
 pub mod state;
+
+use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -37,6 +43,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, ApiResult};
 pub use state::AppState;
@@ -44,21 +52,25 @@ pub use state::AppState;
 /// Longest request URI accepted (path and query).
 pub const MAX_URI_BYTES: usize = 8192;
 
+/// Longest a request may take. The slowest answers are the first exports of a national level
+/// (a GeoPackage of every IRIS); anything longer is stuck.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
 async fn limit_uri(req: Request, next: Next) -> Response {
     // Measured without formatting the URI: this runs on every request.
     let uri = req.uri();
     let len = uri.path().len() + uri.query().map_or(0, |q| q.len() + 1);
     if len > MAX_URI_BYTES {
-        return ApiError {
-            status: StatusCode::URI_TOO_LONG,
-            message: format!("request URI of {len} bytes: at most {MAX_URI_BYTES} are accepted"),
-        }
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            format!("request URI of {len} bytes: at most {MAX_URI_BYTES} are accepted"),
+        )
         .into_response();
     }
     next.run(req).await
 }
 
-async fn openapi() -> Json<serde_json::Value> {
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi::document())
 }
 
@@ -87,6 +99,12 @@ pub fn router(state: AppState) -> Router {
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(assets::serve)
         .layer(middleware::from_fn(limit_uri))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        // Spans per request at DEBUG (method, URI), responses and failures logged in them.
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 

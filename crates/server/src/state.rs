@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use ifn_core::offer::{offer, LevelOffer, OfferOptions, PlaceIndex};
 use ifn_core::{Catalogue, Engine, Level, LevelScores, Selection, Territory, TerritoryMeta};
-use ifn_tiles::{LevelTiler, PlacesTiler, SizedCache, TileId, TileOptions};
+use ifn_tiles::{LevelTiler, PlacesTiler, TileId, TileOptions};
 
+use crate::cache::{self, Cache, CachedBody};
 use crate::error::ApiResult;
 use crate::query::selection_key;
 use crate::search::Entry;
@@ -34,17 +35,6 @@ pub const LEVELS_COARSE_TO_FINE: [Level; 5] = [
     Level::Iris,
 ];
 
-/// An encoded tile as served: raw and gzipped bodies and the ETag.
-#[derive(Debug)]
-pub struct EncodedTile {
-    /// Uncompressed MVT (empty for an empty tile).
-    pub raw: axum::body::Bytes,
-    /// Gzipped MVT.
-    pub gzip: axum::body::Bytes,
-    /// Strong ETag, quoted.
-    pub etag: String,
-}
-
 /// Key of an encoded tile: layer ("places" or a level), tile, selection key.
 pub type TileKey = (&'static str, TileId, String);
 
@@ -61,12 +51,13 @@ pub(crate) struct Inner {
     /// WGS84 bbox of each contour per level.
     pub bboxes: HashMap<Level, HashMap<String, [f64; 4]>>,
     pub search: Vec<Entry>,
-    pub scores: SizedCache<(Level, String), Arc<LevelScores>>,
-    pub tiles: SizedCache<TileKey, Arc<EncodedTile>>,
+    pub scores: Cache<(Level, String), Arc<LevelScores>>,
+    pub tiles: Cache<TileKey, Arc<CachedBody>>,
     /// The same tiles by request URI (path and query as sent), for the warm path.
-    pub tiles_by_uri: SizedCache<Box<str>, Arc<EncodedTile>>,
-    pub offers: SizedCache<(Level, String), Arc<LevelOffer>>,
-    pub exports: SizedCache<String, Arc<crate::routes::export::ExportedFile>>,
+    pub tiles_by_uri: Cache<Box<str>, Arc<CachedBody>>,
+    pub offers: Cache<(Level, String), Arc<LevelOffer>>,
+    /// Exported files by (level, format, options, selection).
+    pub exports: Cache<String, Arc<CachedBody>>,
 }
 
 /// The state shared by every handler (cheap to clone).
@@ -149,11 +140,13 @@ impl AppState {
                 rows,
                 bboxes,
                 search,
-                scores: SizedCache::new(SCORE_CACHE_BYTES),
-                tiles: SizedCache::new(TILE_CACHE_BYTES),
-                tiles_by_uri: SizedCache::new(TILE_URI_CACHE_BYTES),
-                offers: SizedCache::new(OFFER_CACHE_BYTES),
-                exports: SizedCache::new(EXPORT_CACHE_BYTES),
+                // Typical entries: scores and offers of a commune level (~35,000 rows), tiles
+                // of a few kB, exports of several MB (one shard: an export may be large).
+                scores: cache::with_budget(SCORE_CACHE_BYTES, 4 << 20, None),
+                tiles: cache::with_budget(TILE_CACHE_BYTES, 16 << 10, None),
+                tiles_by_uri: cache::with_budget(TILE_URI_CACHE_BYTES, 16 << 10, None),
+                offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, None),
+                exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
             }),
         }
     }
@@ -197,18 +190,9 @@ impl AppState {
             &units,
             &self.inner.index,
             options,
-        )
-        .map_err(crate::error::offer_error)?;
-        let size = o
-            .territories
-            .iter()
-            .map(|t| {
-                320 + t.code.len() + t.zones_blanches.iter().map(|z| z.len() + 32).sum::<usize>()
-            })
-            .sum::<usize>()
-            + 256;
+        )?;
         let o = Arc::new(o);
-        self.inner.offers.insert(key, Arc::clone(&o), size);
+        self.inner.offers.insert(key, Arc::clone(&o));
         Ok(o)
     }
 
@@ -228,8 +212,7 @@ impl AppState {
             return Ok(s);
         }
         let s = Arc::new(self.inner.engine.score(level, selection)?);
-        let size = s.len() * (96 + 16 * s.indicators.len()) + 256;
-        self.inner.scores.insert(key, Arc::clone(&s), size);
+        self.inner.scores.insert(key, Arc::clone(&s));
         Ok(s)
     }
 

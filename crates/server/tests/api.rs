@@ -1,70 +1,15 @@
-//! In-process tests of the Router on the demo territory (`tower::ServiceExt::oneshot`).
+//! In-process tests of the Router on the demo territory (`tower::ServiceExt::oneshot`): the
+//! store, search, details, scores, tiles and the refusals of bad requests.
 #![allow(clippy::unwrap_used)] // tests fail loudly on purpose
 
-use std::io::Read;
-use std::sync::OnceLock;
+mod common;
 
-use axum::body::{to_bytes, Body};
-use axum::http::{header, Request, StatusCode};
-use axum::response::Response;
-use axum::Router;
-use ifn_server::{router, AppState};
-use ifn_tiles::mvt::decode::{decode_tile, DecodedTile};
+use std::io::Read;
+
+use axum::http::{header, StatusCode};
+use common::*;
 use ifn_tiles::mvt::{ring_area2, Value};
 use serde_json::Value as Json;
-use tower::ServiceExt;
-
-fn app() -> Router {
-    static STATE: OnceLock<AppState> = OnceLock::new();
-    let state = STATE.get_or_init(|| {
-        AppState::new(
-            ifn_core::demo::generate(),
-            ifn_core::Catalogue::builtin().clone(),
-        )
-    });
-    router(state.clone())
-}
-
-async fn get_with(uri: &str, headers: &[(&str, &str)]) -> Response {
-    let mut req = Request::get(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    app()
-        .oneshot(req.body(Body::empty()).expect("valid request"))
-        .await
-        .expect("infallible")
-}
-
-async fn get(uri: &str) -> Response {
-    get_with(uri, &[]).await
-}
-
-async fn body(res: Response) -> Vec<u8> {
-    to_bytes(res.into_body(), 64 << 20)
-        .await
-        .expect("body")
-        .to_vec()
-}
-
-async fn json(uri: &str) -> Json {
-    let res = get(uri).await;
-    assert_eq!(res.status(), StatusCode::OK, "{uri}");
-    serde_json::from_slice(&body(res).await).expect("JSON body")
-}
-
-async fn tile(uri: &str) -> DecodedTile {
-    let res = get(uri).await;
-    assert_eq!(res.status(), StatusCode::OK, "{uri}");
-    assert_eq!(
-        res.headers()[header::CONTENT_TYPE],
-        "application/vnd.mapbox-vector-tile"
-    );
-    decode_tile(&body(res).await).expect("a valid MVT")
-}
-
-/// Tile of the demo island at zoom 8 (it spans x 121..124, y 90..92).
-const COMMUNE_TILE: &str = "/tiles/commune/8/122/91.mvt";
 
 #[tokio::test]
 async fn health_reports_the_demo_store() {
@@ -95,6 +40,31 @@ async fn meta_lists_levels_with_contours_coarse_to_fine() {
             && pos("commune") < pos("iris")
     );
     assert_eq!(m["bbox"].as_array().unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn meta_serves_the_domain_rules_of_core_and_the_cluster_zoom_of_tiles() {
+    let m = json("/api/meta").await;
+    assert_eq!(
+        m["places_cluster_max_zoom"],
+        ifn_tiles::cluster::CLUSTER_MAX_ZOOM
+    );
+    let rules = serde_json::to_value(ifn_core::rules()).unwrap();
+    assert_eq!(m["rules"], rules);
+    assert_eq!(
+        m["rules"]["offer"]["default_threshold"],
+        ifn_core::offer::DEFAULT_THRESHOLD
+    );
+    let starts: Vec<f64> = m["class_starts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 9);
+    for (i, s) in starts.iter().enumerate() {
+        assert_eq!(ifn_core::rules::score_class(*s), Some(i as u8 + 2));
+    }
 }
 
 #[tokio::test]
@@ -140,18 +110,6 @@ async fn search_results_carry_parent_and_bbox() {
         .expect("found by upper-case name");
     assert!(hit["parent"].as_str().unwrap().contains("fictif"));
     assert_eq!(hit["bbox"].as_array().unwrap().len(), 4);
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -435,45 +393,6 @@ async fn places_tiles_carry_points_and_kinds() {
     assert!(f.properties.contains_key("name") && f.properties.contains_key("id"));
 }
 
-/// Places a places tile stands for: `point_count` of clusters, 1 per single place.
-fn places_in(features: &[ifn_tiles::mvt::decode::DecodedFeature]) -> u64 {
-    features
-        .iter()
-        .map(|f| match f.properties.get("point_count") {
-            Some(Value::Uint(n)) => *n,
-            _ => 1,
-        })
-        .sum()
-}
-
-/// URL of the tile at zoom `z` holding the first demo place.
-fn place_tile_at(z: u8) -> String {
-    let p = &ifn_core::demo::generate().places[0];
-    let n = f64::from(1u32 << z);
-    let x = ((p.lon + 180.0) / 360.0 * n).floor();
-    let r = p.lat.to_radians();
-    let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
-    format!("/tiles/places/{z}/{x}/{y}.mvt")
-}
-
-async fn assert_json_error(uri: &str, status: u16) {
-    let res = get(uri).await;
-    assert_eq!(res.status().as_u16(), status, "{uri}");
-    assert!(
-        res.headers()[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with("application/json"),
-        "{uri}"
-    );
-    let b: Json = serde_json::from_slice(&body(res).await).unwrap_or_else(|e| panic!("{uri}: {e}"));
-    assert_eq!(b["status"], status, "{uri}");
-    assert!(
-        b["error"].as_str().is_some_and(|m| m.len() > 10),
-        "{uri}: {b}"
-    );
-}
-
 #[tokio::test]
 async fn bad_tile_addresses_are_400_with_a_json_message() {
     assert_json_error("/tiles/commune/17/0/0.mvt", 400).await;
@@ -565,277 +484,7 @@ async fn the_viewer_or_its_placeholder_is_served_at_the_root() {
         String::from_utf8(b).unwrap()
     };
     assert!(text.contains("<html") || text.contains("<!doctype") || text.contains("<!DOCTYPE"));
-    if !ifn_server::assets::VIEWER_BUILT {
+    if !ifn_server::assets::viewer_built() {
         assert!(text.contains("build-web.sh"));
     }
-}
-
-/// The demo's offer figures of a level, computed directly with the library.
-fn library_offer(
-    level: ifn_core::Level,
-    profile: &str,
-    threshold: f64,
-    distance_km: f64,
-) -> ifn_core::offer::LevelOffer {
-    use ifn_core::offer::{offer, OfferOptions, PlaceIndex};
-    let t = ifn_core::demo::generate();
-    let engine = ifn_core::Engine::new(t.dataset.clone(), ifn_core::Catalogue::builtin().clone());
-    let sel = ifn_core::Selection::builder(profile)
-        .build(&engine)
-        .unwrap();
-    let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);
-    let units = engine.unit_scores(&sel).unwrap();
-    let opts = OfferOptions {
-        threshold,
-        distance_km,
-    };
-    offer(level, &engine, &units, &index, &opts).unwrap()
-}
-
-#[tokio::test]
-async fn territory_detail_and_compare_carry_the_library_offer_figures() {
-    let lib = library_offer(ifn_core::Level::Epci, "senior", 6.0, 4.0);
-    let code = lib
-        .territories
-        .iter()
-        .find(|t| !t.zones_blanches.is_empty())
-        .expect("a demo EPCI with zones blanches at threshold 6, 4 km")
-        .code
-        .clone();
-    let want = lib.get(&code).unwrap();
-    let q = "profile=senior&threshold=6&distance_km=4";
-    let d = json(&format!("/api/territories/epci/{code}?{q}")).await;
-    let o = &d["offer"];
-    assert_eq!(o["options"]["threshold"], 6.0);
-    assert_eq!(o["options"]["distance_km"], 4.0);
-    assert_eq!(o["places"]["all"], want.places.all);
-    assert_eq!(o["places"]["france_services"], want.places.france_services);
-    assert_eq!(o["fragile_population"], want.fragile_population);
-    assert_eq!(o["fragile_share_beyond"], want.fragile_share_beyond);
-    assert_eq!(
-        o["zones_blanches"].as_array().unwrap().len(),
-        want.zones_blanches.len()
-    );
-    // Another threshold changes the fragile population; the default options are 7 and 10 km.
-    let d7 = json(&format!("/api/territories/epci/{code}?profile=senior")).await;
-    assert_eq!(d7["offer"]["options"]["threshold"], 7.0);
-    assert_eq!(d7["offer"]["options"]["distance_km"], 10.0);
-    assert!(
-        d7["offer"]["fragile_population"].as_f64().unwrap() <= want.fragile_population,
-        "a higher threshold cannot make more people fragile"
-    );
-    let c = json(&format!("/api/compare?level=epci&codes={code}&{q}")).await;
-    assert_eq!(c["territories"][0]["offer"], *o);
-}
-
-#[tokio::test]
-async fn level_tiles_carry_the_offer_figures_of_their_territories() {
-    let lib = library_offer(ifn_core::Level::Commune, "tout-age", 6.0, 4.0);
-    let t = tile(&format!("{COMMUNE_TILE}?threshold=6&distance_km=4")).await;
-    let l = t.layer("commune").unwrap();
-    assert!(!l.features.is_empty());
-    let mut with_zones = 0;
-    for f in &l.features {
-        let Some(Value::String(code)) = f.properties.get("code") else {
-            panic!("no code")
-        };
-        let want = lib.get(code).unwrap();
-        let num = |k: &str| match f.properties.get(k) {
-            Some(Value::Uint(v)) => *v as f64,
-            Some(Value::Double(v)) => *v,
-            other => panic!("{code} {k}: {other:?}"),
-        };
-        assert_eq!(num("places_all"), f64::from(want.places.all), "{code}");
-        assert_eq!(
-            num("zones_blanches"),
-            want.zones_blanches.len() as f64,
-            "{code}"
-        );
-        assert_eq!(
-            num("fragile_population"),
-            want.fragile_population.round(),
-            "{code}"
-        );
-        with_zones += usize::from(!want.zones_blanches.is_empty());
-    }
-    assert!(with_zones > 0, "the tile shows some zones blanches");
-    // Other options, other tile.
-    let other = body(get(&format!("{COMMUNE_TILE}?threshold=9&distance_km=4")).await).await;
-    let first = body(get(&format!("{COMMUNE_TILE}?threshold=6&distance_km=4")).await).await;
-    assert_ne!(other, first);
-}
-
-#[tokio::test]
-async fn bad_offer_options_are_400() {
-    for q in [
-        "threshold=abc",
-        "distance_km=-1",
-        "distance_km=NaN",
-        "threshold=inf",
-    ] {
-        assert_json_error(&format!("/api/territories/departement/X1?{q}"), 400).await;
-        assert_json_error(&format!("{COMMUNE_TILE}?{q}"), 400).await;
-        assert_json_error(&format!("/api/export/commune.csv?{q}"), 400).await;
-        assert_json_error(&format!("/diagnostic/commune/X1001?{q}"), 400).await;
-    }
-    assert_json_error("/api/places?kinds=mairie", 400).await;
-    assert_json_error("/tiles/places/0/0/0.mvt?kinds=mairie", 400).await;
-}
-
-#[tokio::test]
-async fn places_filter_by_kind_service_and_public_and_facets_count_them() {
-    let facets = json("/api/places/facets").await;
-    let total = facets["total"].as_u64().unwrap();
-    let fs = facets["kinds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["key"] == "france_services")
-        .unwrap()["count"]
-        .as_u64()
-        .unwrap();
-    assert!(fs > 0 && fs < total, "{fs} of {total}");
-    let only = json("/api/places?kinds=france_services").await;
-    let features = only["features"].as_array().unwrap();
-    assert_eq!(features.len() as u64, fs);
-    assert!(features.iter().all(|f| f["properties"]["kinds"]
-        .as_array()
-        .unwrap()
-        .contains(&"france_services".into())));
-    let service = facets["services"][0]["value"].as_str().unwrap().to_string();
-    let count = facets["services"][0]["count"].as_u64().unwrap();
-    let by_service = json(&format!(
-        "/api/places?services={}",
-        urlencode(&service.to_uppercase())
-    ))
-    .await;
-    assert_eq!(
-        by_service["features"].as_array().unwrap().len() as u64,
-        count
-    );
-    // Tiles: the filtered layer holds exactly the France Services (clusters counted).
-    let t = tile("/tiles/places/0/0/0.mvt?kinds=france_services").await;
-    let l = t.layer("places").unwrap();
-    assert_eq!(places_in(&l.features), fs);
-    let all = tile("/tiles/places/0/0/0.mvt").await;
-    assert_eq!(places_in(&all.layer("places").unwrap().features), total);
-}
-
-#[tokio::test]
-async fn exports_are_served_with_offer_columns_and_byte_ranges() {
-    let res = get("/api/export/commune.fgb?profile=jeune").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        res.headers()[header::CONTENT_TYPE],
-        "application/vnd.flatgeobuf"
-    );
-    assert_eq!(res.headers()[header::ACCEPT_RANGES], "bytes");
-    let etag = res.headers()[header::ETAG].to_str().unwrap().to_string();
-    let whole = body(res).await;
-    assert_eq!(&whole[..4], b"fgb\x03");
-    // A range, as QGIS asks for the header and index.
-    let res = get_with(
-        "/api/export/commune.fgb?profile=jeune",
-        &[("range", "bytes=0-1023")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(
-        res.headers()[header::CONTENT_RANGE],
-        format!("bytes 0-1023/{}", whole.len()).as_str()
-    );
-    assert_eq!(body(res).await, &whole[..1024]);
-    let res = get_with(
-        "/api/export/commune.fgb?profile=jeune",
-        &[("range", "bytes=-100")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(body(res).await, &whole[whole.len() - 100..]);
-    let res = get_with(
-        "/api/export/commune.fgb?profile=jeune",
-        &[("range", &format!("bytes={}-", whole.len()))],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::RANGE_NOT_SATISFIABLE);
-    // If-Range with another ETag: the whole (new) file.
-    let res = get_with(
-        "/api/export/commune.fgb?profile=jeune",
-        &[("range", "bytes=0-9"), ("if-range", "\"other\"")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let res = get_with(
-        "/api/export/commune.fgb?profile=jeune",
-        &[("if-none-match", &etag)],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
-
-    // CSV: the score and offer columns, one row per commune; the Excel variant.
-    let csv =
-        String::from_utf8(body(get("/api/export/commune.csv?threshold=6").await).await).unwrap();
-    let header_line = csv.lines().next().unwrap();
-    assert!(header_line.starts_with("code,name,population,total,"));
-    assert!(header_line.contains(",places_all,") && header_line.ends_with(",zones_blanches"));
-    let n = json("/api/scores/commune").await["territories"]
-        .as_array()
-        .unwrap()
-        .len();
-    assert_eq!(csv.lines().count(), n + 1);
-    let excel = body(get("/api/export/commune.csv?excel=1").await).await;
-    assert!(excel.starts_with(b"\xEF\xBB\xBFcode;name;"));
-    let gj: Json =
-        serde_json::from_slice(&body(get("/api/export/departement.geojson").await).await).unwrap();
-    assert_eq!(gj["features"].as_array().unwrap().len(), 3);
-    assert!(
-        gj["features"][0]["properties"]["places_all"]
-            .as_u64()
-            .unwrap()
-            > 0
-    );
-    let gpkg = get("/api/export/epci.gpkg").await;
-    assert_eq!(gpkg.status(), StatusCode::OK);
-    assert!(body(gpkg).await.starts_with(b"SQLite format 3\0"));
-
-    assert_json_error("/api/export/commune.shp", 404).await;
-    assert_json_error("/api/export/commune.pmtiles", 404).await;
-    assert_json_error("/api/export/commune", 404).await;
-    assert_json_error("/api/export/canton.fgb", 404).await;
-    assert_json_error("/api/export/commune.csv?excel=yes", 400).await;
-}
-
-/// Value of a `data-figure` of the page (it must be there).
-fn figure(html: &str, name: &str) -> Option<f64> {
-    ifn_diagnostic::read_figure(html, name)
-        .unwrap_or_else(|| panic!("figure {name} not on the page"))
-}
-
-#[tokio::test]
-async fn the_diagnostic_page_has_the_api_figures() {
-    let q = "profile=senior&threshold=6&distance_km=4";
-    let res = get(&format!("/diagnostic/epci/X00000002?{q}")).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()[header::CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
-    let html = String::from_utf8(body(res).await).unwrap();
-    let d = json(&format!("/api/territories/epci/X00000002?{q}")).await;
-    assert_eq!(figure(&html, "score"), d["total"].as_f64());
-    assert_eq!(
-        figure(&html, "places-total"),
-        d["offer"]["places"]["all"].as_f64()
-    );
-    assert_eq!(
-        figure(&html, "fragile-population"),
-        d["offer"]["fragile_population"].as_f64()
-    );
-    assert_eq!(
-        figure(&html, "zones-blanches-count"),
-        Some(d["offer"]["zones_blanches"].as_array().unwrap().len() as f64)
-    );
-    assert_eq!(figure(&html, "threshold"), Some(6.0));
-    assert_json_error("/diagnostic/epci/nope", 404).await;
-    assert_json_error("/diagnostic/canton/X1", 404).await;
 }

@@ -36,7 +36,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod cache;
 pub mod clip;
 pub mod cluster;
 pub mod error;
@@ -50,7 +49,6 @@ pub mod tilejson;
 
 use std::io::Write;
 
-pub use cache::SizedCache;
 pub use error::{TilesError, TilesResult};
 pub use level::{LevelTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES};
 pub use places::PlacesTiler;

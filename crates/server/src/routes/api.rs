@@ -1,17 +1,26 @@
-//! JSON API handlers (contract in `docs/api.md`).
+//! JSON API handlers (contract in `docs/api.md`, types in [`crate::model`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ifn_core::offer::{LevelOffer, OfferOptions};
 use ifn_core::{report, Level, LevelScores, PlaceKind, Selection};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
-use crate::error::{ApiError, ApiResult};
-use crate::query::{ApiPath, Params};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::model::{
+    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, IndicatorDetail, KindCount,
+    Meta, ParentRef, PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry,
+    SearchResult, SearchResults, SelectionEcho, TerritoryDetail, ValueCount,
+};
+use crate::query::{
+    ApiPath, ApiQuery, CompareQuery, OfferQuery, PlaceFilterQuery, PlacesQuery, ScoresFormat,
+    ScoresQuery, SearchQuery, SelectionQuery,
+};
 use crate::search;
 use crate::state::AppState;
 
@@ -21,14 +30,6 @@ const MAX_COMPARE: usize = 50;
 const MAX_SEARCH_LIMIT: usize = 100;
 /// Longest search text.
 const MAX_SEARCH_CHARS: usize = 200;
-
-fn num(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        Value::Null
-    }
-}
 
 /// Parses a level of the URL and checks the store can score it.
 pub(crate) fn parse_level(state: &AppState, text: &str) -> ApiResult<Level> {
@@ -43,95 +44,97 @@ pub(crate) fn parse_level(state: &AppState, text: &str) -> ApiResult<Level> {
     Ok(level)
 }
 
-/// `GET /health`.
-pub async fn health(State(state): State<AppState>) -> Json<Value> {
-    Json(json!({
-        "status": "ok",
-        "store": state.meta().name,
-        "fictional": state.meta().fictional,
-        "units": state.engine().dataset().units().len(),
-    }))
+/// Liveness and store summary.
+#[utoipa::path(get, path = "/health", tag = "store",
+    responses((status = 200, description = "the server is up", body = Health)))]
+pub async fn health(State(state): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        store: state.meta().name.clone(),
+        fictional: state.meta().fictional,
+        units: state.engine().dataset().units().len(),
+    })
 }
 
-/// `GET /api/meta`.
-pub async fn meta(State(state): State<AppState>) -> Json<Value> {
+/// Store description, sources, bbox, levels with contours, and the domain rules the viewer
+/// applies (class colours and bounds, offer defaults and bounds, place kinds, cluster zoom).
+#[utoipa::path(get, path = "/api/meta", tag = "store",
+    responses((status = 200, description = "the store", body = Meta)))]
+pub async fn meta(State(state): State<AppState>) -> Json<Meta> {
     let m = state.meta();
-    let levels: Vec<&str> = state.tiled_levels().iter().map(|l| l.as_str()).collect();
-    Json(json!({
-        "name": m.name,
-        "description": m.description,
-        "fictional": m.fictional,
-        "licence": m.licence,
-        "sources": m.sources,
-        "bbox": m.bbox,
-        "levels": levels,
-    }))
+    Json(Meta {
+        name: m.name.clone(),
+        description: m.description.clone(),
+        fictional: m.fictional,
+        licence: m.licence.clone(),
+        sources: m.sources.clone(),
+        bbox: m.bbox,
+        levels: state.tiled_levels(),
+        places_cluster_max_zoom: ifn_tiles::cluster::CLUSTER_MAX_ZOOM,
+        rules: ifn_core::rules(),
+        class_starts: crate::model::class_starts(),
+    })
 }
 
-/// `GET /api/catalogue`.
-pub async fn catalogue(State(state): State<AppState>) -> Json<Value> {
+/// Profiles and indicators, and the indicators with data in this store.
+#[utoipa::path(get, path = "/api/catalogue", tag = "store",
+    responses((status = 200, description = "the catalogue", body = CatalogueAnswer)))]
+pub async fn catalogue(State(state): State<AppState>) -> Json<CatalogueAnswer> {
     let c = state.engine().catalogue();
-    let indicators: Vec<Value> = c
-        .indicators
-        .iter()
-        .map(|i| {
-            json!({
-                "key": i.key, "label": i.label, "definition": i.definition, "unit": i.unit,
-                "producer": i.producer, "source": i.source, "vintage": i.vintage,
-                "higher_is_fragile": i.higher_is_fragile,
+    Json(CatalogueAnswer {
+        version: c.version.clone(),
+        profiles: c.profiles.clone(),
+        indicators: c
+            .indicators
+            .iter()
+            .map(|i| CatalogueIndicator {
+                key: i.key.clone(),
+                label: i.label.clone(),
+                definition: i.definition.clone(),
+                unit: i.unit.clone(),
+                producer: i.producer.clone(),
+                source: i.source.clone(),
+                vintage: i.vintage.clone(),
+                higher_is_fragile: i.higher_is_fragile,
             })
-        })
-        .collect();
-    Json(json!({
-        "version": c.version,
-        "profiles": c.profiles,
-        "indicators": indicators,
-        "available": state.engine().dataset().indicators(),
-    }))
+            .collect(),
+        available: state.engine().dataset().indicators().to_vec(),
+    })
 }
 
-/// `GET /api/search?q=&limit=`.
+/// Search territories by name or INSEE code (accent- and case-insensitive; exact code, then
+/// prefix, then substring; then population).
+#[utoipa::path(get, path = "/api/search", tag = "territories", params(SearchQuery),
+    responses(
+        (status = 200, description = "best matches first", body = SearchResults),
+        (status = 400, description = "missing or invalid parameter", body = ErrorBody),
+    ))]
 pub async fn search(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let params = Params::parse(raw.as_deref())?;
-    let q = params
-        .get("q")
-        .ok_or_else(|| {
-            ApiError::bad_request("missing parameter q: the name or INSEE code to search for")
-        })?
-        .to_string();
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> ApiResult<Json<SearchResults>> {
+    let q = query.text()?.to_string();
     if q.chars().count() > MAX_SEARCH_CHARS {
         return Err(ApiError::bad_request(format!(
             "q is too long: at most {MAX_SEARCH_CHARS} characters"
         )));
     }
-    let limit = match params.get("limit") {
-        None => 10,
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|&l| (1..=MAX_SEARCH_LIMIT).contains(&l))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "limit '{s}': expected a whole number from 1 to {MAX_SEARCH_LIMIT}"
-                ))
-            })?,
-    };
+    let limit = query.limit(10, MAX_SEARCH_LIMIT)?;
     let results = tokio::task::spawn_blocking(move || {
         search::search(&state.inner.search, &q, limit)
             .into_iter()
-            .map(|e| {
-                json!({
-                    "level": e.level, "code": e.code, "name": e.name, "parent": e.parent,
-                    "population": num(e.population), "bbox": e.bbox,
-                })
+            .map(|e| SearchResult {
+                level: e.level,
+                code: e.code.clone(),
+                name: e.name.clone(),
+                parent: e.parent.clone(),
+                population: finite(e.population),
+                bbox: e.bbox,
             })
-            .collect::<Vec<_>>()
+            .collect()
     })
     .await?;
-    Ok(Json(json!({ "results": results })))
+    Ok(Json(SearchResults { results }))
 }
 
 /// The selection with every indicator of its profile that has data (weights 1), to report
@@ -150,101 +153,124 @@ fn full_selection(state: &AppState, sel: &Selection) -> ApiResult<Selection> {
         .build(engine)?)
 }
 
+/// The territories containing the one of `code`, coarse → fine.
+fn parents(state: &AppState, level: Level, code: &str) -> Vec<ParentRef> {
+    let engine = state.engine();
+    let Some(&first) = engine.members(level, code).first() else {
+        return Vec::new();
+    };
+    let unit = &engine.dataset().units()[first];
+    let mut chain = Vec::new();
+    let mut p = level.parent();
+    while let Some(pl) = p {
+        let c = unit.code_at(pl);
+        if engine.has_level(pl) && !c.is_empty() {
+            chain.push(ParentRef {
+                level: pl,
+                code: c.to_string(),
+                name: engine.dataset().name_of(pl, c),
+            });
+        }
+        p = pl.parent();
+    }
+    chain.reverse();
+    chain
+}
+
+/// The score sets and offer a detail is made of.
+struct DetailInputs<'a> {
+    sel: &'a Selection,
+    scores: &'a LevelScores,
+    full: &'a LevelScores,
+    offer: &'a LevelOffer,
+}
+
 /// Detail of one territory (blocking: may score).
 fn detail(
     state: &AppState,
     level: Level,
     code: &str,
-    sel: &Selection,
-    scores: &LevelScores,
-    full: &LevelScores,
-    offer: &LevelOffer,
-) -> ApiResult<Value> {
-    let engine = state.engine();
+    inputs: &DetailInputs<'_>,
+) -> ApiResult<TerritoryDetail> {
+    let DetailInputs {
+        sel,
+        scores,
+        full,
+        offer,
+    } = inputs;
     let row = state.row(level, code).ok_or_else(|| {
         ApiError::not_found(format!(
             "no {level} with code '{code}' in this store (try /api/search?q={code})"
         ))
     })?;
-    let catalogue = engine.catalogue();
+    let catalogue = state.engine().catalogue();
     let profile = catalogue.profile(&sel.profile)?;
-    let members = engine.members(level, code);
-    let mut parents = Vec::new();
-    if let Some(&first) = members.first() {
-        let unit = &engine.dataset().units()[first];
-        let mut p = level.parent();
-        let mut chain = Vec::new();
-        while let Some(pl) = p {
-            if engine.has_level(pl) && !unit.code_at(pl).is_empty() {
-                let c = unit.code_at(pl);
-                chain
-                    .push(json!({"level": pl, "code": c, "name": engine.dataset().name_of(pl, c)}));
-            }
-            p = pl.parent();
-        }
-        chain.reverse();
-        parents = chain;
-    }
-    let indicators: Vec<Value> = full
+    let indicators = full
         .indicators
         .iter()
         .enumerate()
         .map(|(k, key)| {
             let def = catalogue.indicator(key);
-            let selected = sel.weight_of(key);
-            json!({
-                "key": key,
-                "label": def.map(|d| d.label.as_str()).unwrap_or(key),
-                "unit": def.map(|d| d.unit.as_str()).unwrap_or(""),
-                "axis": profile.axis_of(key),
-                "selected": selected.is_some(),
-                "weight": selected,
-                "raw": num(full.raw[(row, k)]),
-                "class": num(full.classes[(row, k)]),
-                "definition": def.map(|d| d.definition.as_str()).unwrap_or(""),
-                "source": def.map(|d| d.source.as_str()).unwrap_or(""),
-                "producer": def.map(|d| d.producer.as_str()).unwrap_or(""),
-                "vintage": def.map(|d| d.vintage.as_str()).unwrap_or(""),
-            })
+            let text = |f: fn(&ifn_core::IndicatorDef) -> &str| def.map(f).unwrap_or("");
+            let weight = sel.weight_of(key);
+            IndicatorDetail {
+                key: key.clone(),
+                label: def.map_or(key.as_str(), |d| d.label.as_str()).to_string(),
+                unit: text(|d| d.unit.as_str()).to_string(),
+                axis: profile.axis_of(key),
+                selected: weight.is_some(),
+                weight,
+                raw: finite(full.raw[(row, k)]),
+                class: finite(full.classes[(row, k)]),
+                definition: text(|d| d.definition.as_str()).to_string(),
+                source: text(|d| d.source.as_str()).to_string(),
+                producer: text(|d| d.producer.as_str()).to_string(),
+                vintage: text(|d| d.vintage.as_str()).to_string(),
+            }
         })
         .collect();
     let total = scores.total[row];
-    let weights: Map<String, Value> = sel
-        .indicators
-        .iter()
-        .zip(&sel.weights)
-        .map(|(k, w)| (k.clone(), json!(w)))
-        .collect();
-    Ok(json!({
-        "level": level,
-        "code": code,
-        "name": scores.names[row],
-        "population": num(scores.population[row]),
-        "bbox": state.bbox(level, code),
-        "parents": parents,
-        "total": num(total),
-        "total_display": if total.is_finite() { Value::String(format!("{:.1}", report::display_round(total))) } else { Value::Null },
-        "indicators_used": scores.used[row],
-        "selection": {
-            "profile": sel.profile, "indicators": sel.indicators, "weights": weights, "reference": sel.reference,
+    Ok(TerritoryDetail {
+        level,
+        code: code.to_string(),
+        name: scores.names[row].clone(),
+        population: finite(scores.population[row]),
+        bbox: state.bbox(level, code),
+        parents: parents(state, level, code),
+        total: finite(total),
+        total_display: total
+            .is_finite()
+            .then(|| format!("{:.1}", report::display_round(total))),
+        indicators_used: scores.used[row],
+        selection: SelectionEcho {
+            profile: sel.profile.clone(),
+            indicators: sel.indicators.clone(),
+            weights: sel
+                .indicators
+                .iter()
+                .cloned()
+                .zip(sel.weights.iter().copied())
+                .collect(),
+            reference: sel.reference,
         },
-        "indicators": indicators,
-        "offer": offer_json(offer, code),
-    }))
+        indicators,
+        offer: offer_json(offer, code),
+    })
 }
 
 /// The offer figures of one territory with the options used (numbers that cannot be computed
 /// are `null`).
-fn offer_json(offer: &LevelOffer, code: &str) -> Value {
+fn offer_json(offer: &LevelOffer, code: &str) -> Option<Value> {
     match offer.get(code).map(serde_json::to_value) {
         Some(Ok(Value::Object(mut m))) => {
+            let options = &offer.options;
             m.insert(
                 "options".into(),
-                json!({"threshold": offer.options.threshold, "distance_km": offer.options.distance_km}),
+                serde_json::json!({"threshold": options.threshold, "distance_km": options.distance_km}),
             );
-            Value::Object(m)
+            Some(Value::Object(m))
         }
-        _ => Value::Null,
+        _ => None,
     }
 }
 
@@ -254,106 +280,120 @@ fn details(
     codes: &[String],
     sel: &Selection,
     options: &OfferOptions,
-) -> ApiResult<Vec<Value>> {
+) -> ApiResult<Vec<TerritoryDetail>> {
     let scores = state.scores(level, sel)?;
     let full = state.scores(level, &full_selection(state, sel)?)?;
     let offer = state.offer(level, sel, options)?;
+    let inputs = DetailInputs {
+        sel,
+        scores: &scores,
+        full: &full,
+        offer: &offer,
+    };
     codes
         .iter()
-        .map(|c| detail(state, level, c, sel, &scores, &full, &offer))
+        .map(|c| detail(state, level, c, &inputs))
         .collect()
 }
 
-/// `GET /api/territories/{level}/{code}?<selection>`.
+/// One territory: population, parents, total score, per indicator raw value, class, label,
+/// unit, source and vintage, and the mediation offer.
+#[utoipa::path(get, path = "/api/territories/{level}/{code}", tag = "territories",
+    params(
+        ("level" = String, Path, description = "departement, epci, commune, iris (region when present)"),
+        ("code" = String, Path, description = "territory code"),
+        SelectionQuery, OfferQuery,
+    ),
+    responses(
+        (status = 200, description = "the territory", body = TerritoryDetail),
+        (status = 400, description = "invalid selection or offer option", body = ErrorBody),
+        (status = 404, description = "unknown level or code", body = ErrorBody),
+    ))]
 pub async fn territory(
     State(state): State<AppState>,
     ApiPath((level, code)): ApiPath<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let params = Params::parse(raw.as_deref())?;
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
+    ApiQuery(offer): ApiQuery<OfferQuery>,
+) -> ApiResult<Json<TerritoryDetail>> {
     let level = parse_level(&state, &level)?;
-    let sel = params.selection(state.engine())?;
-    let options = params.offer_options()?;
-    let mut out =
-        tokio::task::spawn_blocking(move || details(&state, level, &[code], &sel, &options))
-            .await??;
-    Ok(Json(out.pop().unwrap_or(Value::Null)))
+    let sel = selection.resolve(state.engine())?;
+    let options = offer.resolve()?;
+    let out = tokio::task::spawn_blocking(move || details(&state, level, &[code], &sel, &options))
+        .await??;
+    out.into_iter()
+        .next()
+        .map(Json)
+        .ok_or_else(|| ApiError::internal("building a detail", &NoDetail))
 }
 
-/// `GET /api/compare?level=&codes=a,b&<selection>`.
+/// `details` gave no detail for one code: cannot happen, it gives one per code or an error.
+#[derive(Debug, thiserror::Error)]
+#[error("no detail for one code")]
+struct NoDetail;
+
+/// Details of several territories of one level.
+#[utoipa::path(get, path = "/api/compare", tag = "territories",
+    params(CompareQuery, SelectionQuery, OfferQuery),
+    responses(
+        (status = 200, description = "one detail per code", body = Comparison),
+        (status = 400, description = "missing or invalid parameter", body = ErrorBody),
+        (status = 404, description = "unknown level or code", body = ErrorBody),
+    ))]
 pub async fn compare(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let params = Params::parse(raw.as_deref())?;
-    let level = parse_level(
-        &state,
-        params.get("level").ok_or_else(|| {
-            ApiError::bad_request("missing parameter level (departement, epci, commune, iris)")
-        })?,
-    )?;
-    let codes: Vec<String> = params
-        .get("codes")
-        .ok_or_else(|| {
-            ApiError::bad_request("missing parameter codes: comma-separated territory codes")
-        })?
-        .split(',')
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if codes.is_empty() || codes.len() > MAX_COMPARE {
-        return Err(ApiError::bad_request(format!(
-            "codes: give 1 to {MAX_COMPARE} territory codes, got {}",
-            codes.len()
-        )));
-    }
-    let sel = params.selection(state.engine())?;
-    let options = params.offer_options()?;
+    ApiQuery(query): ApiQuery<CompareQuery>,
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
+    ApiQuery(offer): ApiQuery<OfferQuery>,
+) -> ApiResult<Json<Comparison>> {
+    let level = parse_level(&state, query.level()?)?;
+    let codes = query.codes(MAX_COMPARE)?;
+    let sel = selection.resolve(state.engine())?;
+    let options = offer.resolve()?;
     let territories =
         tokio::task::spawn_blocking(move || details(&state, level, &codes, &sel, &options))
             .await??;
-    Ok(Json(json!({ "territories": territories })))
+    Ok(Json(Comparison { territories }))
 }
 
-/// `GET /api/scores/{level}?<selection>&format=json|csv`.
+/// Scores of every territory of a level (as `ifn score`), JSON or CSV.
+#[utoipa::path(get, path = "/api/scores/{level}", tag = "territories",
+    params(
+        ("level" = String, Path, description = "departement, epci, commune, iris (region when present)"),
+        ScoresQuery, SelectionQuery,
+    ),
+    responses(
+        (status = 200, description = "scores, as `ifn score --format json` (or CSV with format=csv)", body = Object),
+        (status = 400, description = "invalid selection or format", body = ErrorBody),
+        (status = 404, description = "unknown level", body = ErrorBody),
+    ))]
 pub async fn scores(
     State(state): State<AppState>,
     ApiPath(level): ApiPath<String>,
-    RawQuery(raw): RawQuery,
+    ApiQuery(query): ApiQuery<ScoresQuery>,
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
 ) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref())?;
     let level = parse_level(&state, &level)?;
-    let csv = match params.get("format").unwrap_or("json") {
-        "json" => false,
-        "csv" => true,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "format '{other}': expected json or csv"
-            )))
-        }
-    };
-    let sel = params.selection(state.engine())?;
+    let format = query.format()?;
+    let sel = selection.resolve(state.engine())?;
     let body = tokio::task::spawn_blocking(move || -> ApiResult<Vec<u8>> {
         let scores: Arc<LevelScores> = state.scores(level, &sel)?;
         let mut out = Vec::new();
-        if csv {
-            report::write_csv(&mut out, &scores, None)?;
-        } else {
-            report::write_json(&mut out, &scores, &sel)?;
+        match format {
+            ScoresFormat::Csv => report::write_csv(&mut out, &scores, None)?,
+            ScoresFormat::Json => report::write_json(&mut out, &scores, &sel)?,
         }
         Ok(out)
     })
     .await??;
-    let (ctype, disposition) = if csv {
-        (
+    let (ctype, disposition) = match format {
+        ScoresFormat::Csv => (
             "text/csv; charset=utf-8",
             format!("attachment; filename=\"ifn-{level}.csv\""),
-        )
-    } else {
-        (
+        ),
+        ScoresFormat::Json => (
             "application/json",
             format!("inline; filename=\"ifn-{level}.json\""),
-        )
+        ),
     };
     Ok((
         [
@@ -365,55 +405,57 @@ pub async fn scores(
         .into_response())
 }
 
-/// `GET /api/places?bbox=w,s,e,n&kinds=&services=&publics=` → GeoJSON FeatureCollection.
+/// Mediation places as a GeoJSON FeatureCollection.
+#[utoipa::path(get, path = "/api/places", tag = "places",
+    params(PlacesQuery, PlaceFilterQuery),
+    responses(
+        (status = 200, description = "GeoJSON FeatureCollection", body = PlaceCollection),
+        (status = 400, description = "invalid bbox or filter", body = ErrorBody),
+    ))]
 pub async fn places(
     State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let params = Params::parse(raw.as_deref())?;
-    let bbox = match params.get("bbox") {
-        None => None,
-        Some(text) => {
-            let v: Vec<f64> = text
-                .split(',')
-                .filter_map(|s| s.trim().parse::<f64>().ok())
-                .filter(|x| x.is_finite())
-                .collect();
-            if v.len() != 4 || v[0] > v[2] || v[1] > v[3] {
-                return Err(ApiError::bad_request(format!(
-                    "bbox '{text}': expected four finite numbers west,south,east,north with west ≤ east and south ≤ north"
-                )));
-            }
-            Some([v[0], v[1], v[2], v[3]])
-        }
-    };
-    let filter = params.place_filter()?;
-    let features: Vec<Value> = state
+    ApiQuery(query): ApiQuery<PlacesQuery>,
+    ApiQuery(filter): ApiQuery<PlaceFilterQuery>,
+) -> ApiResult<Json<PlaceCollection>> {
+    let bbox = query.bbox()?;
+    let filter = filter.resolve()?;
+    let features = state
         .territory()
         .places
         .iter()
-        .filter(|p| bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3]))
+        .filter(|p| {
+            bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3])
+        })
         .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
-        .map(|p| {
-            json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                "properties": {
-                    "id": p.id, "name": p.name, "kinds": p.kinds, "services": p.services,
-                    "publics": p.publics, "address": p.address, "commune": p.commune, "source": p.source,
-                },
-            })
+        .map(|p| PlaceFeature {
+            kind: "Feature",
+            geometry: PointGeometry {
+                kind: "Point",
+                coordinates: [p.lon, p.lat],
+            },
+            properties: PlaceProperties {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kinds: p.kinds.clone(),
+                services: p.services.clone(),
+                publics: p.publics.clone(),
+                address: p.address.clone(),
+                commune: p.commune.clone(),
+                source: p.source.clone(),
+            },
         })
         .collect();
-    Ok(Json(
-        json!({"type": "FeatureCollection", "features": features}),
-    ))
+    Ok(Json(PlaceCollection {
+        kind: "FeatureCollection",
+        features,
+    }))
 }
 
-/// `GET /api/places/facets` → the kinds, services and publics of the places with their counts,
-/// most frequent first (to build the places filters).
-pub async fn place_facets(State(state): State<AppState>) -> Json<Value> {
-    use std::collections::HashMap;
+/// The kinds, services and publics of the mediation places with their counts, most frequent
+/// first (to build the places filters).
+#[utoipa::path(get, path = "/api/places/facets", tag = "places",
+    responses((status = 200, description = "the facets", body = PlaceFacets)))]
+pub async fn place_facets(State(state): State<AppState>) -> Json<PlaceFacets> {
     let places = &state.territory().places;
     let mut services: HashMap<&str, usize> = HashMap::new();
     let mut publics: HashMap<&str, usize> = HashMap::new();
@@ -425,25 +467,29 @@ pub async fn place_facets(State(state): State<AppState>) -> Json<Value> {
             *publics.entry(s.trim()).or_default() += 1;
         }
     }
-    let sorted = |m: HashMap<&str, usize>| -> Vec<Value> {
+    let sorted = |m: HashMap<&str, usize>| -> Vec<ValueCount> {
         let mut v: Vec<(&str, usize)> = m.into_iter().filter(|(k, _)| !k.is_empty()).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         v.into_iter()
-            .map(|(value, count)| json!({"value": value, "count": count}))
+            .map(|(value, count)| ValueCount {
+                value: value.to_string(),
+                count,
+            })
             .collect()
     };
-    let mut kinds: Vec<Value> = PlaceKind::ALL
+    let mut kinds: Vec<KindCount> = PlaceKind::ALL
         .iter()
-        .map(|k| {
-            let count = places.iter().filter(|p| p.kinds.contains(k)).count();
-            json!({"key": k.as_str(), "label": k.label_fr(), "count": count})
+        .map(|k| KindCount {
+            key: k.as_str(),
+            label: k.label_fr(),
+            count: places.iter().filter(|p| p.kinds.contains(k)).count(),
         })
         .collect();
-    kinds.sort_by_key(|k| std::cmp::Reverse(k["count"].as_u64().unwrap_or(0)));
-    Json(json!({
-        "total": places.len(),
-        "kinds": kinds,
-        "services": sorted(services),
-        "publics": sorted(publics),
-    }))
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.count));
+    Json(PlaceFacets {
+        total: places.len(),
+        kinds,
+        services: sorted(services),
+        publics: sorted(publics),
+    })
 }

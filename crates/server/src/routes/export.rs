@@ -3,40 +3,49 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use ifn_export::{to_bytes, ExportFormat, ExportInput, ExportOptions};
 
-use crate::error::{ApiError, ApiResult};
-use crate::query::{fnv1a, ApiPath, Params};
+use crate::cache::CachedBody;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::{self, Download};
+use crate::query::{ApiPath, ApiQuery, ExportQuery, OfferQuery, SelectionQuery};
 use crate::routes::api::parse_level;
 use crate::state::{offer_key, AppState};
-
-/// An export as served: the bytes and their strong ETag.
-#[derive(Debug)]
-pub struct ExportedFile {
-    /// The file.
-    pub bytes: Vec<u8>,
-    /// Strong ETag, quoted.
-    pub etag: String,
-}
 
 /// Exports change only when the store does (a restart).
 const EXPORT_CACHE_CONTROL: &str = "public, max-age=3600";
 
-/// `GET /api/export/{level}.{ext}?<selection>&threshold=&distance_km=&excel=1`: the scores and
-/// mediation-offer figures of a level with contours, as a file. Answers `Range: bytes=…`
-/// requests with 206 Partial Content, so QGIS and GDAL (`/vsicurl/`) can stream a FlatGeobuf
-/// through its spatial index.
+/// Scores and mediation-offer figures of a level with contours as a file: `fgb` (FlatGeobuf
+/// with spatial index), `gpkg`, `geojson` or `csv`.
+///
+/// Answers `Range: bytes=…` requests with 206 Partial Content, so QGIS and GDAL (`/vsicurl/`)
+/// can stream a FlatGeobuf through its spatial index.
+#[utoipa::path(get, path = "/api/export/{level}.{format}", tag = "exports",
+    params(
+        ("level" = String, Path, description = "a level with contours"),
+        ("format" = String, Path, description = "fgb, gpkg, geojson or csv (the extension of the path)"),
+        ExportQuery, SelectionQuery, OfferQuery,
+    ),
+    responses(
+        (status = 200, description = "the file (application/vnd.flatgeobuf, application/geopackage+sqlite3, application/geo+json or text/csv)", content_type = "application/octet-stream"),
+        (status = 206, description = "the requested byte range"),
+        (status = 304, description = "not modified (If-None-Match)"),
+        (status = 400, description = "invalid selection or option", body = ErrorBody),
+        (status = 404, description = "unknown level or format, or no contours", body = ErrorBody),
+        (status = 416, description = "range outside the file"),
+    ))]
 pub async fn export(
     State(state): State<AppState>,
     ApiPath(file): ApiPath<String>,
-    RawQuery(raw): RawQuery,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
+    ApiQuery(offer): ApiQuery<OfferQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref())?;
     let (level_text, ext) = file.rsplit_once('.').ok_or_else(|| {
         ApiError::not_found(format!(
             "'{file}': export URLs name a level and a format, e.g. /api/export/commune.fgb"
@@ -53,17 +62,9 @@ pub async fn export(
             "PMTiles archives are built with `ifn export --format pmtiles`; the server serves the same tiles at /tiles/{level}/{z}/{x}/{y}.mvt",
         ));
     }
-    let excel = match params.get("excel") {
-        None | Some("0") | Some("false") => false,
-        Some("1") | Some("true") => true,
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "excel '{other}': expected 1 or 0"
-            )))
-        }
-    };
-    let selection = params.selection(state.engine())?;
-    let options = params.offer_options()?;
+    let excel = query.excel()?;
+    let selection = selection.resolve(state.engine())?;
+    let options = offer.resolve()?;
     let key = format!(
         "{level}|{format}|{excel}|{}",
         offer_key(&selection, &options)
@@ -72,187 +73,63 @@ pub async fn export(
         Some(f) => f,
         None => {
             let st = state.clone();
-            tokio::task::spawn_blocking(move || -> ApiResult<Arc<ExportedFile>> {
+            tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
                 let scores = st.scores(level, &selection)?;
                 let offer = st.offer(level, &selection, &options)?;
                 let input =
                     ExportInput::new(st.territory(), &scores, &selection, st.engine().catalogue())
-                        .with_offer(&offer)
-                        .map_err(|e| ApiError::internal("joining the offer to the scores", &e))?;
+                        .with_offer(&offer)?;
                 let opts = ExportOptions {
                     excel,
                     ..Default::default()
                 };
-                let bytes = to_bytes(format, &input, &opts).map_err(|e| match e {
-                    ifn_export::ExportError::NoContours { .. } => {
-                        ApiError::not_found(e.to_string())
-                    }
-                    other => ApiError::internal("writing the export", &other),
-                })?;
-                let etag = format!("\"{:016x}\"", fnv1a(&bytes));
-                let f = Arc::new(ExportedFile { bytes, etag });
-                st.inner
-                    .exports
-                    .insert(key, Arc::clone(&f), f.bytes.len() + 256);
+                let bytes = to_bytes(format, &input, &opts)?;
+                let f = Arc::new(CachedBody {
+                    etag: http::etag(&bytes),
+                    raw: Bytes::from(bytes),
+                    gzip: None,
+                });
+                st.inner.exports.insert(key, Arc::clone(&f));
                 Ok(f)
             })
             .await??
         }
     };
     let filename = format!("ifn-{level}.{}", format.extension());
-    Ok(ranged_response(
+    Ok(http::ranged_response(
         &headers,
-        &file,
-        format.media_type(),
-        &filename,
+        Download {
+            bytes: file.raw.clone(),
+            etag: &file.etag,
+            cache_control: EXPORT_CACHE_CONTROL,
+            content_type: format.media_type(),
+            filename: &filename,
+        },
     ))
 }
 
-/// A byte range of a file of `len` bytes, inclusive bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ByteRange {
-    /// First byte.
-    pub start: u64,
-    /// Last byte (inclusive).
-    pub end: u64,
-}
-
-/// What a `Range` header asks of a file of `len` bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RangeRequest {
-    /// No usable `Range` header (absent, not bytes, several ranges): the whole file.
-    Whole,
-    /// One satisfiable range.
-    Part(ByteRange),
-    /// A range outside the file: 416.
-    Unsatisfiable,
-}
-
-/// Parses a `Range` header value (RFC 9110 §14.1.2) for a file of `len` bytes. Only single
-/// ranges are honoured; several ranges get the whole file, which the RFC allows.
-///
-/// ```
-/// use ifn_server::routes::export::{parse_range, ByteRange, RangeRequest};
-/// assert_eq!(parse_range("bytes=0-9", 100), RangeRequest::Part(ByteRange { start: 0, end: 9 }));
-/// assert_eq!(parse_range("bytes=90-", 100), RangeRequest::Part(ByteRange { start: 90, end: 99 }));
-/// assert_eq!(parse_range("bytes=-10", 100), RangeRequest::Part(ByteRange { start: 90, end: 99 }));
-/// assert_eq!(parse_range("bytes=50-500", 100), RangeRequest::Part(ByteRange { start: 50, end: 99 }));
-/// assert_eq!(parse_range("bytes=100-", 100), RangeRequest::Unsatisfiable);
-/// assert_eq!(parse_range("bytes=0-1,5-6", 100), RangeRequest::Whole);
-/// assert_eq!(parse_range("items=0-1", 100), RangeRequest::Whole);
-/// ```
-pub fn parse_range(value: &str, len: u64) -> RangeRequest {
-    let Some(spec) = value.trim().strip_prefix("bytes=") else {
-        return RangeRequest::Whole;
-    };
-    if spec.contains(',') {
-        return RangeRequest::Whole;
-    }
-    let Some((a, b)) = spec.trim().split_once('-') else {
-        return RangeRequest::Whole;
-    };
-    let (a, b) = (a.trim(), b.trim());
-    let range = if a.is_empty() {
-        // Suffix: the last b bytes.
-        let Ok(n) = b.parse::<u64>() else {
-            return RangeRequest::Whole;
-        };
-        if n == 0 || len == 0 {
-            return RangeRequest::Unsatisfiable;
-        }
-        ByteRange {
-            start: len.saturating_sub(n),
-            end: len - 1,
-        }
-    } else {
-        let Ok(start) = a.parse::<u64>() else {
-            return RangeRequest::Whole;
-        };
-        let end = if b.is_empty() {
-            len.saturating_sub(1)
-        } else {
-            match b.parse::<u64>() {
-                Ok(e) if e >= start => e.min(len.saturating_sub(1)),
-                _ => return RangeRequest::Whole,
-            }
-        };
-        if start >= len {
-            return RangeRequest::Unsatisfiable;
-        }
-        ByteRange { start, end }
-    };
-    RangeRequest::Part(range)
-}
-
-fn ranged_response(
-    headers: &HeaderMap,
-    file: &ExportedFile,
-    media_type: &str,
-    filename: &str,
-) -> Response {
-    let len = file.bytes.len() as u64;
-    let not_modified = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == file.etag));
-    let builder = Response::builder()
-        .header(header::ETAG, &file.etag)
-        .header(header::CACHE_CONTROL, EXPORT_CACHE_CONTROL)
-        .header(header::ACCEPT_RANGES, "bytes")
-        .header(header::CONTENT_TYPE, media_type)
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        );
-    if not_modified {
-        return builder
-            .status(StatusCode::NOT_MODIFIED)
-            .body(Body::empty())
-            .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
-    }
-    // If-Range: a range only applies to the representation the client already has.
-    let if_range_ok = headers
-        .get(header::IF_RANGE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|v| v.trim() == file.etag);
-    let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        Some(v) if if_range_ok => parse_range(v, len),
-        _ => RangeRequest::Whole,
-    };
-    let response = match range {
-        RangeRequest::Whole => builder
-            .status(StatusCode::OK)
-            .body(Body::from(file.bytes.clone())),
-        RangeRequest::Part(r) => {
-            // Bounds are within the file by construction of parse_range.
-            let part = file.bytes[r.start as usize..=r.end as usize].to_vec();
-            builder
-                .status(StatusCode::PARTIAL_CONTENT)
-                .header(
-                    header::CONTENT_RANGE,
-                    format!("bytes {}-{}/{len}", r.start, r.end),
-                )
-                .body(Body::from(part))
-        }
-        RangeRequest::Unsatisfiable => builder
-            .status(StatusCode::RANGE_NOT_SATISFIABLE)
-            .header(header::CONTENT_RANGE, format!("bytes */{len}"))
-            .body(Body::empty()),
-    };
-    response.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
-}
-
-/// `GET /diagnostic/{level}/{code}?<selection>&threshold=&distance_km=`: the printable
-/// *diagnostic territorial* (HTML, A4) of one territory.
+/// Printable *diagnostic territorial* (French HTML, A4) of one territory: needs of the
+/// public, mediation offer, gaps, sources.
+#[utoipa::path(get, path = "/diagnostic/{level}/{code}", tag = "exports",
+    params(
+        ("level" = String, Path, description = "departement, epci, commune, iris (region when present)"),
+        ("code" = String, Path, description = "territory code"),
+        SelectionQuery, OfferQuery,
+    ),
+    responses(
+        (status = 200, description = "the HTML page", content_type = "text/html"),
+        (status = 400, description = "invalid selection or offer option", body = ErrorBody),
+        (status = 404, description = "unknown level or code", body = ErrorBody),
+    ))]
 pub async fn diagnostic(
     State(state): State<AppState>,
     ApiPath((level, code)): ApiPath<(String, String)>,
-    RawQuery(raw): RawQuery,
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
+    ApiQuery(offer): ApiQuery<OfferQuery>,
 ) -> ApiResult<Response> {
-    let params = Params::parse(raw.as_deref())?;
     let level = parse_level(&state, &level)?;
-    let selection = params.selection(state.engine())?;
-    let options = params.offer_options()?;
+    let selection = selection.resolve(state.engine())?;
+    let options = offer.resolve()?;
     let html = tokio::task::spawn_blocking(move || -> ApiResult<String> {
         let t = state.territory();
         let ctx = ifn_diagnostic::DiagnosticContext {
@@ -269,16 +146,7 @@ pub async fn diagnostic(
             &selection,
             &options,
             &ifn_diagnostic::today_utc(),
-        )
-        .map_err(|e| match e {
-            ifn_diagnostic::DiagnosticError::UnknownTerritory { .. } => {
-                ApiError::not_found(e.to_string())
-            }
-            ifn_diagnostic::DiagnosticError::Write { .. } => {
-                ApiError::internal("writing the diagnostic", &e)
-            }
-            other => ApiError::bad_request(other.to_string()),
-        })?;
+        )?;
         Ok(ifn_diagnostic::render_html(&input))
     })
     .await??;

@@ -2,19 +2,23 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::Response;
 use axum::Json;
 use ifn_core::Level;
-use ifn_tiles::{gzip, TileId, MAX_ZOOM};
-use serde_json::{json, Value};
+use ifn_tiles::{tilejson, TileId, MAX_ZOOM};
 use tracing::debug;
 
-use crate::error::{ApiError, ApiResult};
-use crate::query::{filter_key, fnv1a, ApiPath, Params};
-use crate::state::{offer_key, AppState, EncodedTile};
+use crate::cache::CachedBody;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::{self, Cached};
+use crate::model::TileJson;
+use crate::query::{
+    filter_key, parse_query, ApiPath, ApiQuery, OfferQuery, PlaceFilterQuery, SelectionQuery,
+};
+use crate::state::{offer_key, AppState};
 
 /// MVT media type.
 pub const MVT_CONTENT_TYPE: &str = "application/vnd.mapbox-vector-tile";
@@ -37,6 +41,15 @@ impl Layer {
     }
 }
 
+fn tiled_levels_text(state: &AppState) -> String {
+    state
+        .tiled_levels()
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
     if text == "places" {
         return Ok(Layer::Places);
@@ -44,23 +57,13 @@ fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
     let level: Level = text.parse().map_err(|_| {
         ApiError::not_found(format!(
             "unknown tile layer '{text}': expected one of {}, places",
-            state
-                .tiled_levels()
-                .iter()
-                .map(|l| l.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            tiled_levels_text(state)
         ))
     })?;
     if !state.inner.tilers.contains_key(&level) {
         return Err(ApiError::not_found(format!(
             "this store has no contours for level {level}: no tiles; levels with contours: {}",
-            state
-                .tiled_levels()
-                .iter()
-                .map(|l| l.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            tiled_levels_text(state)
         )));
     }
     Ok(Layer::Level(level))
@@ -72,10 +75,30 @@ fn parse_coord(name: &str, text: &str) -> ApiResult<u32> {
     })
 }
 
-/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+/// Mapbox Vector Tile of a level (or `places`).
+///
+/// One layer named as the level; feature id = row index; properties code, name, population,
+/// score, one class per selected indicator and the mediation-offer figures. The places layer
+/// takes the filters and clusters points up to a zoom. gzip with `Accept-Encoding`, ETag, 204
+/// for an empty tile.
 ///
 /// A tile asked before with the same path and query is answered from a cache keyed by the URI,
 /// before any parsing: the warm path is a hash lookup and a reference-counted body.
+#[utoipa::path(get, path = "/tiles/{level}/{z}/{x}/{y}.mvt", tag = "tiles",
+    params(
+        ("level" = String, Path, description = "a level with contours, or places"),
+        ("z" = u8, Path, description = "zoom, 0 to 16"),
+        ("x" = u32, Path, description = "column, 0 to 2^z − 1"),
+        ("y" = u32, Path, description = "row from the north, 0 to 2^z − 1"),
+        SelectionQuery, OfferQuery, PlaceFilterQuery,
+    ),
+    responses(
+        (status = 200, description = "the tile", content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 204, description = "empty tile"),
+        (status = 304, description = "not modified (If-None-Match)"),
+        (status = 400, description = "tile outside the grid, or invalid selection", body = ErrorBody),
+        (status = 404, description = "unknown layer", body = ErrorBody),
+    ))]
 pub async fn tile(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
     let uri = req.uri();
     let key = uri
@@ -85,23 +108,15 @@ pub async fn tile(State(state): State<AppState>, req: Request) -> ApiResult<Resp
         return Ok(tile_response(&t, req.headers()));
     }
     let uri_key: Box<str> = key.into();
-    let t = encode_tile(&state, uri.path(), uri.query()).await?;
-    let size = uri_key.len() + t.raw.len() + t.gzip.len() + 64;
-    state
-        .inner
-        .tiles_by_uri
-        .insert(uri_key, Arc::clone(&t), size);
+    let t = encode_tile(&state, uri).await?;
+    state.inner.tiles_by_uri.insert(uri_key, Arc::clone(&t));
     Ok(tile_response(&t, req.headers()))
 }
 
 /// Parses a tile path and query, and encodes the tile (or takes it from the cache of tiles
 /// per selection).
-async fn encode_tile(
-    state: &AppState,
-    path: &str,
-    query: Option<&str>,
-) -> ApiResult<Arc<EncodedTile>> {
-    let params = Params::parse(query)?;
+async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> {
+    let path = uri.path();
     let parts: Vec<&str> = path
         .strip_prefix("/tiles/")
         .unwrap_or(path)
@@ -131,11 +146,12 @@ async fn encode_tile(
     // What the tile depends on besides its position: the selection and offer options for a
     // level, the filter for the places.
     let (selection, filter) = match layer {
-        Layer::Level(_) => (
-            Some((params.selection(state.engine())?, params.offer_options()?)),
-            None,
-        ),
-        Layer::Places => (None, params.place_filter()?),
+        Layer::Level(_) => {
+            let sel = parse_query::<SelectionQuery>(uri)?.resolve(state.engine())?;
+            let opts = parse_query::<OfferQuery>(uri)?.resolve()?;
+            (Some((sel, opts)), None)
+        }
+        Layer::Places => (None, parse_query::<PlaceFilterQuery>(uri)?.resolve()?),
     };
     let key = (
         layer.name(),
@@ -149,8 +165,7 @@ async fn encode_tile(
         Some(t) => t,
         None => {
             let st = state.clone();
-            let key2 = key.clone();
-            tokio::task::spawn_blocking(move || -> ApiResult<Arc<EncodedTile>> {
+            tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
                 let raw = match (layer, &selection) {
                     (Layer::Level(level), Some((sel, opts))) => {
                         let scores = st.scores(level, sel)?;
@@ -162,16 +177,14 @@ async fn encode_tile(
                     }
                     _ => st.inner.places_tiler.tile(id, filter.as_ref()),
                 };
-                let gz = gzip(&raw)?;
-                let etag = format!("\"{:016x}\"", fnv1a(&raw));
-                let t = Arc::new(EncodedTile {
+                let gz = http::gzip(&raw, flate2::Compression::fast())
+                    .map_err(|e| ApiError::internal("gzipping a tile", &e))?;
+                let t = Arc::new(CachedBody {
+                    etag: http::etag(&raw),
                     raw: Bytes::from(raw),
-                    gzip: Bytes::from(gz),
-                    etag,
+                    gzip: Some(Bytes::from(gz)),
                 });
-                st.inner
-                    .tiles
-                    .insert(key2, Arc::clone(&t), t.raw.len() + t.gzip.len() + 128);
+                st.inner.tiles.insert(key, Arc::clone(&t));
                 Ok(t)
             })
             .await??
@@ -188,98 +201,16 @@ async fn encode_tile(
     Ok(encoded)
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| {
-            v.split(',').any(|e| {
-                e.split(';')
-                    .next()
-                    .is_some_and(|e| e.trim() == "gzip" || e.trim() == "*")
-            })
-        })
-}
-
-/// Common caching headers; a 304 when the client's ETag matches.
-pub(crate) fn cached_response(
-    headers: &HeaderMap,
-    etag: &str,
-    cache_control: &'static str,
-    content_type: &str,
-    raw: &[u8],
-    gz: Option<&[u8]>,
-) -> Response {
-    cached_response_bytes(
+fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
+    http::cached_response(
         headers,
-        etag,
-        cache_control,
-        content_type,
-        Bytes::copy_from_slice(raw),
-        gz.map(Bytes::copy_from_slice),
-    )
-}
-
-/// [`cached_response`] over shared buffers: the body is a reference-counted view, not a copy.
-fn cached_response_bytes(
-    headers: &HeaderMap,
-    etag: &str,
-    cache_control: &'static str,
-    content_type: &str,
-    raw: Bytes,
-    gz: Option<Bytes>,
-) -> Response {
-    // Header values are checked once here; a value that is not valid in a header (it never
-    // is: ETags are hex, types ASCII) answers 500 rather than panicking.
-    let (Ok(etag_value), Ok(type_value)) = (
-        HeaderValue::from_str(etag),
-        HeaderValue::from_str(content_type),
-    ) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let (status, body, gzipped) = if matches {
-        (StatusCode::NOT_MODIFIED, Body::empty(), false)
-    } else if raw.is_empty() {
-        (StatusCode::NO_CONTENT, Body::empty(), false)
-    } else {
-        match gz {
-            Some(gz) if accepts_gzip(headers) => (StatusCode::OK, Body::from(gz), true),
-            _ => (StatusCode::OK, Body::from(raw), false),
-        }
-    };
-    // Built in place rather than with `Response::builder()`: this is the warm path of every
-    // tile request.
-    let mut res = Response::new(body);
-    *res.status_mut() = status;
-    let h = res.headers_mut();
-    h.insert(header::ETAG, etag_value);
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if status == StatusCode::OK {
-        h.insert(header::CONTENT_TYPE, type_value);
-        if gzipped {
-            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
-    }
-    res
-}
-
-fn tile_response(t: &EncodedTile, headers: &HeaderMap) -> Response {
-    cached_response_bytes(
-        headers,
-        &t.etag,
-        TILE_CACHE_CONTROL,
-        MVT_CONTENT_TYPE,
-        t.raw.clone(),
-        Some(t.gzip.clone()),
+        Cached {
+            etag: &t.etag,
+            cache_control: TILE_CACHE_CONTROL,
+            content_type: MVT_CONTENT_TYPE,
+            raw: t.raw.clone(),
+            gzip: t.gzip.clone(),
+        },
     )
 }
 
@@ -301,14 +232,25 @@ fn base_url(headers: &HeaderMap) -> String {
     format!("{proto}://{host}")
 }
 
-/// `GET /tiles/{layer}.json` → TileJSON 3.0.0.
+/// TileJSON 3.0.0 of a level (or `places`); the tiles URL carries the selection.
+#[utoipa::path(get, path = "/tiles/{level}.json", tag = "tiles",
+    params(
+        ("level" = String, Path, description = "a level with contours, or places"),
+        SelectionQuery, OfferQuery, PlaceFilterQuery,
+    ),
+    responses(
+        (status = 200, description = "TileJSON", body = TileJson),
+        (status = 400, description = "invalid selection or filter", body = ErrorBody),
+        (status = 404, description = "unknown layer", body = ErrorBody),
+    ))]
 pub async fn tilejson(
     State(state): State<AppState>,
     ApiPath(file): ApiPath<String>,
-    RawQuery(raw): RawQuery,
+    ApiQuery(selection): ApiQuery<SelectionQuery>,
+    ApiQuery(offer): ApiQuery<OfferQuery>,
+    ApiQuery(filter): ApiQuery<PlaceFilterQuery>,
     headers: HeaderMap,
-) -> ApiResult<Json<Value>> {
-    let params = Params::parse(raw.as_deref())?;
+) -> ApiResult<Json<TileJson>> {
     let name = file.strip_suffix(".json").ok_or_else(|| {
         ApiError::not_found(format!(
             "'{file}': TileJSON is at /tiles/<level>.json, e.g. /tiles/commune.json"
@@ -316,59 +258,20 @@ pub async fn tilejson(
     })?;
     let layer = parse_layer(&state, name)?;
     let meta = state.meta();
-    let fields: Value = match layer {
+    // Validated here so that a bad selection fails now, not on every tile.
+    let (fields, query) = match layer {
         Layer::Level(_) => {
-            let sel = params.selection(state.engine())?;
-            let mut f = serde_json::Map::new();
-            f.insert(
-                "code".into(),
-                json!("String: territory code (INSEE, or X… in the fictional demo)"),
-            );
-            f.insert("name".into(), json!("String: name"));
-            f.insert("population".into(), json!("Number: population"));
-            f.insert("score".into(), json!("Number: IFN total score, 1 (low) to 10 (high) fragility; absent when no indicator has data"));
-            params.offer_options()?;
-            for k in &sel.indicators {
-                let label = state
-                    .engine()
-                    .catalogue()
-                    .indicator(k)
-                    .map(|d| d.label.clone())
-                    .unwrap_or_default();
-                f.insert(
-                    k.clone(),
-                    json!(format!("Number: class 1–10 of « {label} »")),
-                );
-            }
-            for name in ifn_core::offer::TerritoryOffer::FLAT_FIELD_NAMES {
-                f.insert(
-                    name.into(),
-                    json!(format!(
-                        "Number: mediation offer, {}",
-                        name.replace('_', " ")
-                    )),
-                );
-            }
-            Value::Object(f)
+            let sel = selection.resolve(state.engine())?;
+            offer.resolve()?;
+            (
+                tilejson::level_fields(&sel.indicators, state.engine().catalogue(), true),
+                crate::query::selection_query(&selection, &offer),
+            )
         }
-        Layer::Places => json!({
-            "id": "String", "name": "String", "kinds": "String: |-separated kinds",
-            "services": "String: |-separated services", "publics": "String", "address": "String", "commune": "String: INSEE code",
-        }),
-    };
-    let query = params.selection_query();
-    let query = match layer {
         Layer::Places => {
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            for k in ["kinds", "services", "publics"] {
-                if let Some(v) = params.get(k) {
-                    q.append_pair(k, v);
-                }
-            }
-            params.place_filter()?;
-            q.finish()
+            filter.resolve()?;
+            (tilejson::places_fields(), filter.query())
         }
-        Layer::Level(_) => query,
     };
     let suffix = if query.is_empty() {
         String::new()
@@ -391,23 +294,27 @@ pub async fn tilejson(
             producers.into_iter().collect::<Vec<_>>().join(", ")
         )
     };
-    Ok(Json(json!({
-        "tilejson": "3.0.0",
-        "name": format!("ifn {}", layer.name()),
-        "description": format!("Indice de Fragilité Numérique, {} — {}", layer.name(), meta.name),
-        "attribution": attribution,
-        "scheme": "xyz",
-        "tiles": [url],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": b,
-        "center": [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0, 7],
-        "vector_layers": [{
-            "id": layer.name(),
-            "description": format!("{} ({})", layer.name(), meta.name),
-            "minzoom": 0,
-            "maxzoom": MAX_ZOOM,
-            "fields": fields,
-        }],
-    })))
+    Ok(Json(TileJson {
+        tilejson: "3.0.0",
+        name: format!("ifn {}", layer.name()),
+        description: format!(
+            "Indice de Fragilité Numérique, {} — {}",
+            layer.name(),
+            meta.name
+        ),
+        attribution,
+        scheme: "xyz",
+        tiles: vec![url],
+        minzoom: 0,
+        maxzoom: MAX_ZOOM,
+        bounds: b,
+        center: [(b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0, 7.0],
+        vector_layers: vec![tilejson::vector_layer(
+            layer.name(),
+            &format!("{} ({})", layer.name(), meta.name),
+            0,
+            MAX_ZOOM,
+            fields,
+        )],
+    }))
 }

@@ -12,7 +12,6 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use tracing::debug;
 
-use crate::cache::SizedCache;
 use crate::clip::{clip_ring, orient_ring, quantize_ring, simplify_ring, TilePoint};
 use crate::mvt::{encode_polygons, ring_area2, EXTENT};
 use crate::tile::{lonlat_to_world, TileId};
@@ -94,6 +93,17 @@ impl TileGeometry {
     }
 }
 
+/// Weighs a cached tile geometry by its heap size (at least 1: quick_cache never evicts an
+/// entry of weight 0).
+#[derive(Debug, Clone, Copy)]
+struct GeometryWeighter;
+
+impl quick_cache::Weighter<TileId, Arc<TileGeometry>> for GeometryWeighter {
+    fn weight(&self, _tile: &TileId, g: &Arc<TileGeometry>) -> u64 {
+        (g.heap_bytes() as u64).max(1)
+    }
+}
+
 /// The tiler of one level's contours.
 ///
 /// ```
@@ -114,7 +124,7 @@ pub struct LevelTiler {
     /// contours it may cross instead of scanning every contour of the level.
     index: RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>,
     options: TileOptions,
-    cache: SizedCache<TileId, Arc<TileGeometry>>,
+    cache: quick_cache::sync::Cache<TileId, Arc<TileGeometry>, GeometryWeighter>,
 }
 
 impl LevelTiler {
@@ -186,7 +196,12 @@ impl LevelTiler {
                 )
             })
             .collect();
-        let cache = SizedCache::new(options.geometry_cache_bytes);
+        // Sized for tiles of about 16 kB of geometry.
+        let cache = quick_cache::sync::Cache::with_weighter(
+            (options.geometry_cache_bytes / (16 << 10)).max(16),
+            options.geometry_cache_bytes as u64,
+            GeometryWeighter,
+        );
         LevelTiler {
             features,
             index: RTree::bulk_load(boxes),
@@ -216,7 +231,7 @@ impl LevelTiler {
             return g;
         }
         let g = Arc::new(self.build_geometry(tile));
-        self.cache.insert(tile, Arc::clone(&g), g.heap_bytes());
+        self.cache.insert(tile, Arc::clone(&g));
         g
     }
 
