@@ -20,7 +20,7 @@ use crate::vector::VectorError;
 pub use merge::merge_duplicates;
 pub use schema::Schema;
 
-use readers::{read_json_places, read_table_places, read_vector_places, RawPlace};
+use readers::{read_json_places, read_table_places, read_vector_places};
 
 /// Errors reading a place file.
 #[derive(Debug, Error)]
@@ -110,6 +110,8 @@ pub fn kinds_from_labels(labels: &str) -> Vec<PlaceKind> {
     out
 }
 
+/// Reads the places of one dataset. Records without usable coordinates are refused and
+/// counted in `report.invalid_records`, as are schema violations (the record is then kept).
 pub fn load_places(
     spec: &DatasetSpec,
     sources: &Path,

@@ -6,7 +6,7 @@
 //! parsed afterwards with the file's decimal mark, and any error names the file, the line and
 //! the column. A byte-order mark and lines before the header (ARCEP's disclaimer) are skipped.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use polars::prelude::*;
 use thiserror::Error;
@@ -292,6 +292,7 @@ fn string_frame(header: &[String], rows: &[Vec<Option<String>>]) -> PolarsResult
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn parse(text: &str, opts: CsvOptions) -> Result<Table, TableError> {
         Table::parse_csv(text.as_bytes().to_vec(), Path::new("t.csv"), &opts)
