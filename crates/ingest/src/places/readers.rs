@@ -45,8 +45,6 @@ fn standard_field<'a>(role: &str, columns: &'a BTreeMap<String, String>) -> Vec<
     }
 }
 
-/// Reads the places of one dataset. Records without usable coordinates are refused and
-/// counted in `report.invalid_records`, as are schema violations (the record is then kept).
 pub(super) fn read_json_places(
     spec: &DatasetSpec,
     sources: &Path,
