@@ -11,7 +11,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum AdminError {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Read {
         /// The file.
         path: PathBuf,
@@ -20,7 +20,7 @@ pub enum AdminError {
         source: std::io::Error,
     },
     /// The JSON does not have the expected shape.
-    #[error("{path}: {source} (expected the @etalab/decoupage-administratif layout)")]
+    #[error("{path}: not in the @etalab/decoupage-administratif layout")]
     Json {
         /// The file.
         path: PathBuf,

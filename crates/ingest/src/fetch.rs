@@ -15,7 +15,7 @@ use crate::manifest::Manifest;
 #[derive(Debug, Error)]
 pub enum FetchError {
     /// A local file could not be written.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -294,3 +294,18 @@ pub fn dissolve(parts: Vec<MultiPolygon<f64>>) -> MultiPolygon<f64> {
 pub fn centre(g: &MultiPolygon<f64>) -> Option<(f64, f64)> {
     g.centroid().map(|p| (p.x(), p.y()))
 }
+
+/// The point (lon, lat) on the unit sphere, in 3-D: there the nearest point by chord is the
+/// nearest by great circle, so an R-tree of these answers nearest-point and within-distance
+/// queries on the Earth without a projection.
+pub fn unit_vector(lon: f64, lat: f64) -> [f64; 3] {
+    let (lo, la) = (lon.to_radians(), lat.to_radians());
+    [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+}
+
+/// The chord on the unit sphere of a great-circle distance of `metres` on the Earth (mean
+/// radius), for within-distance queries on [`unit_vector`]s.
+pub fn chord_of_metres(metres: f64) -> f64 {
+    const EARTH_RADIUS_M: f64 = 6_371_008.8;
+    2.0 * (metres / EARTH_RADIUS_M / 2.0).sin()
+}

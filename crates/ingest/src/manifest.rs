@@ -17,7 +17,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ManifestError {
     /// The file could not be read.
-    #[error("manifest {path}: {source}")]
+    #[error("manifest {path}")]
     Read {
         /// The manifest.
         path: PathBuf,
@@ -26,13 +26,16 @@ pub enum ManifestError {
         source: std::io::Error,
     },
     /// The TOML is malformed or has an unknown key.
-    #[error("manifest {path}: {source}")]
+    #[error("manifest {path}, line {line}, column {column}: {message}")]
     Toml {
         /// The manifest.
         path: PathBuf,
-        /// The cause (with line and column).
-        #[source]
-        source: toml::de::Error,
+        /// 1-based line of the error (1 when the parser gives no position).
+        line: usize,
+        /// 1-based column (in characters) of the error.
+        column: usize,
+        /// What is wrong, as the TOML parser says it.
+        message: String,
     },
     /// The content is inconsistent (unknown dataset key, missing option…).
     #[error("manifest {path}: {message}")]
@@ -308,12 +311,41 @@ fn one() -> f64 {
     1.0
 }
 
+impl DatasetSpec {
+    /// How to read this dataset's CSV: separator (default `;`), lines before the header,
+    /// decimal mark.
+    pub fn csv_options(&self) -> crate::table::CsvOptions {
+        crate::table::CsvOptions {
+            separator: self.separator.unwrap_or(';') as u8,
+            skip_lines: self.skip_lines,
+            decimal_comma: self.decimal == Some(','),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
 impl Manifest {
     /// Parses a manifest; `origin` names it in messages.
     pub fn parse(text: &str, origin: &Path) -> Result<Manifest, ManifestError> {
-        let mut m: Manifest = toml::from_str(text).map_err(|source| ManifestError::Toml {
-            path: origin.to_path_buf(),
-            source,
+        let mut m: Manifest = toml::from_str(text).map_err(|e| {
+            let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
+            ManifestError::Toml {
+                path: origin.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
         })?;
         m.origin = origin.to_path_buf();
         m.check()?;
@@ -462,5 +494,28 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("'nope'"), "{e}");
+    }
+
+    #[test]
+    fn a_toml_error_names_line_and_column() {
+        let text = "[territory]\nname = \"t\"\nnope = 1\n";
+        let e = Manifest::parse(text, Path::new("m.toml")).unwrap_err();
+        let ManifestError::Toml { line, column, .. } = &e else {
+            panic!("{e}");
+        };
+        assert_eq!((*line, *column), (3, 1), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("manifest m.toml, line 3, column 1: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn line_column_counts_characters_from_one() {
+        assert_eq!(line_column("", 0), (1, 1));
+        assert_eq!(line_column("é\nab", 4), (2, 2));
+        assert_eq!(line_column("é", 1), (1, 1));
+        assert_eq!(line_column("ab", 99), (1, 3));
     }
 }

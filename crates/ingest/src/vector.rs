@@ -14,7 +14,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum VectorError {
     /// GDAL could not open the file.
-    #[error("{path}: cannot open as a vector file: {source}")]
+    #[error("{path}: cannot open as a vector file")]
     Open {
         /// The file.
         path: PathBuf,
@@ -29,7 +29,7 @@ pub enum VectorError {
         path: PathBuf,
     },
     /// The CRS given cannot be used.
-    #[error("{path}: CRS '{crs}' is not usable: {source}")]
+    #[error("{path}: CRS '{crs}' is not usable")]
     BadCrs {
         /// The file.
         path: PathBuf,

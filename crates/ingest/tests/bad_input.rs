@@ -18,7 +18,30 @@ fn a_malformed_row_names_file_and_line() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("malformed_row.csv") && e.contains("line 3"),
+        e.contains("malformed_row.csv") && e.contains("line 3") && e.contains("field 3"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_short_row_after_a_field_spanning_two_lines_names_its_own_line_and_the_missing_column() {
+    // Line 3 holds a quoted field that ends on line 4, so the short row is on line 5.
+    let e = Table::read_csv(&fixture("short_row.csv"), &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("short_row.csv") && e.contains("line 5") && e.contains("'label'"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_is_refused_with_its_line() {
+    let e = Table::read_csv(&fixture("unclosed_quote.csv"), &CsvOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unclosed_quote.csv") && e.contains("line 3") && e.contains("never closed"),
         "{e}"
     );
 }
