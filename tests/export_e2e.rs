@@ -143,7 +143,9 @@ fn a_pmtiles_tile_equals_the_tilers_tile_for_the_same_address() {
     // router, in process; no Accept-Encoding, so the raw MVT).
     let bbox = ifn_test_support::demo().territory.meta.bbox;
     let app = ifn_test_support::router();
+    // `enable_all`: the router's timeout layer needs the time driver.
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("runtime");
     let server_tile = |z: u8, x: u32, y: u32| -> Option<Vec<u8>> {

@@ -181,7 +181,8 @@ mod tests {
 
     #[test]
     fn radix_sort_gives_the_order_of_a_comparison_sort() {
-        let mut rng = crate::rng::SplitMix64::new(3);
+        use crate::rng::{Rng, SeedableRng};
+        let mut rng = crate::rng::SplitMix64::seed_from_u64(3);
         let mut keys: Vec<u64> = (0..5000u64)
             .map(|i| ((rng.next_u64() % 300) << 32) | i)
             .collect();

@@ -118,6 +118,7 @@ fn fgb_err(path: &Path) -> impl FnOnce(String) -> StoreError + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn the_demo_survives_a_write_and_read_back() {

@@ -83,15 +83,20 @@ fn read_records(bytes: &[u8], path: &Path, opts: &CsvOptions) -> Result<Records,
     let offset = opts.skip_lines;
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => return Err(csv_error(e, path, opts, &[])),
+        Err(e) => return Err(csv_error(e, bytes, path, opts, &[])),
     };
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut counter = LineCounter::default();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line() as usize);
+                // The csv crate's own line count lags by one after a CRLF terminator (the LF
+                // is consumed with the next record), so the line is counted from the bytes.
+                let line = record
+                    .position()
+                    .map_or(0, |p| counter.line_at(bytes, p.byte() as usize));
                 lines.push(offset + line);
                 rows.push(
                     record
@@ -101,7 +106,7 @@ fn read_records(bytes: &[u8], path: &Path, opts: &CsvOptions) -> Result<Records,
                 );
             }
             Ok(false) => break,
-            Err(e) => return Err(csv_error(e, path, opts, &header)),
+            Err(e) => return Err(csv_error(e, bytes, path, opts, &header)),
         }
     }
     // The csv crate reads an unclosed quote to the end of the file: a well-formed file has
@@ -120,9 +125,20 @@ fn read_records(bytes: &[u8], path: &Path, opts: &CsvOptions) -> Result<Records,
 /// A csv error as a [`TableError`] naming the file line (`opts.skip_lines` lines were skipped)
 /// and the column: for a row of the wrong length, the first header column it lacks or the
 /// first field it has too many.
-fn csv_error(e: csv::Error, path: &Path, opts: &CsvOptions, header: &[String]) -> TableError {
+fn csv_error(
+    e: csv::Error,
+    bytes: &[u8],
+    path: &Path,
+    opts: &CsvOptions,
+    header: &[String],
+) -> TableError {
     let offset = opts.skip_lines;
-    let line = |pos: Option<&csv::Position>| offset + pos.map_or(1, |p| p.line() as usize);
+    let line = |pos: Option<&csv::Position>| {
+        offset
+            + pos.map_or(1, |p| {
+                LineCounter::default().line_at(bytes, p.byte() as usize)
+            })
+    };
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             pos,
@@ -133,6 +149,7 @@ fn csv_error(e: csv::Error, path: &Path, opts: &CsvOptions, header: &[String]) -
             let column = if len < expected_len {
                 header
                     .get(len)
+                    .filter(|name| !name.trim().is_empty())
                     .cloned()
                     .unwrap_or_else(|| format!("field {}", len + 1))
             } else {
@@ -160,5 +177,30 @@ fn csv_error(e: csv::Error, path: &Path, opts: &CsvOptions, header: &[String]) -
             column: "-".into(),
             message: e.to_string(),
         },
+    }
+}
+
+/// Counts the lines of a byte buffer up to increasing offsets, in one pass overall.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: usize,
+}
+
+impl LineCounter {
+    /// The 1-based line of the first character at or after `byte` that is not a line ending.
+    fn line_at(&mut self, bytes: &[u8], byte: usize) -> usize {
+        let mut end = byte.min(bytes.len());
+        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end >= self.byte {
+            self.newlines += bytes[self.byte..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.byte = end;
+        }
+        self.newlines + 1
     }
 }
