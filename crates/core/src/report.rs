@@ -27,7 +27,7 @@ pub fn format_number(v: f64, decimals: Option<usize>) -> String {
 }
 
 /// Rounds a score for display: one decimal, as the public tool shows scores (the rule lives
-/// in [`crate::rules`]).
+/// in [`crate::rules`](mod@crate::rules)).
 pub use crate::rules::display_round;
 
 /// Writes `code,name,population,total,<indicator classes>` with a header line. Codes are text,

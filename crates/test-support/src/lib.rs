@@ -7,7 +7,7 @@
 //! - [`demo`]: the demo territory ([`ifn_core::demo::generate`]), its [`Engine`] with the
 //!   built-in catalogue and its [`PlaceIndex`];
 //! - [`selection`]: a selection of a built-in profile on that engine;
-//! - [`router`] (feature `server`): the server's `Router` over the same territory, cheap to
+//! - `router` (feature `server`): the server's `Router` over the same territory, cheap to
 //!   call again (a clone of one shared state);
 //! - [`fixture`]: the path of a file of `data/fixtures/`;
 //! - [`browser`]: the headless Chromium of the end-to-end tests, required when

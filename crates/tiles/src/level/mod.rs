@@ -1,6 +1,6 @@
 //! The tiler of one level's contours: projected once, clipped and simplified per tile on demand
 //! (and cached); encoding with the scores of a selection, within a size budget, is in
-//! [`encode`](self::encode).
+//! the private `encode` module.
 
 mod encode;
 
