@@ -2,28 +2,25 @@
 //! the colour ramp, the class rule and the formatting of values, so that the printed map and
 //! the web map agree.
 //!
-//! The rule is the viewer's (`web/src/config.js`): class `k` covers scores in `[k, k + 1)`
-//! (10 is the top class), coloured with a ten-step viridis ramp, darkest for the most fragile;
-//! grey when the score is missing. Until `ifn-core` holds this rule for every client, this
-//! module mirrors the viewer's; switching to the core's is a change of this file only.
+//! The rule and the colours are `ifn_core::rules` (the one definition, also served to the web
+//! map in `/api/meta`): the class of a score is the floor of its displayed (one-decimal) value,
+//! clamped to 1..=10, coloured with a ten-step viridis ramp, darkest for the most fragile; grey
+//! when the score is missing.
 
 use ifn_core::report::display_round;
 
 use crate::format::fr;
 
 /// Colour of a missing score.
-pub const MISSING_COLOUR: &str = "#d9d9d9";
+pub const MISSING_COLOUR: &str = ifn_core::rules::MISSING_COLOUR;
 
 /// The ten colours of classes 1..=10: viridis, reversed so that the darkest is the most
 /// fragile. Viridis stays ordered in lightness for the common colour-vision deficiencies and
 /// in greyscale (the page is often printed in black and white).
-pub const RAMP: [&str; 10] = [
-    "#fde725", "#b5de2b", "#6ece58", "#35b779", "#1f9e89", "#26828e", "#31688e", "#3e4989",
-    "#482878", "#440154",
-];
+pub const RAMP: [&str; 10] = ifn_core::rules::CLASS_COLOURS;
 
-/// Class 1..=10 of a score: `k` for a score in `[k, k + 1)`, scores below 1 in class 1 and
-/// from 10 on in class 10; `None` when missing.
+/// Class 1..=10 of a score ([`ifn_core::rules::score_class`]): the floor of the displayed
+/// one-decimal score, below 1 in class 1 and from 10 on in class 10; `None` when missing.
 ///
 /// ```
 /// use ifn_diagnostic::scale::score_class;
@@ -34,10 +31,7 @@ pub const RAMP: [&str; 10] = [
 /// assert_eq!(score_class(f64::NAN), None);
 /// ```
 pub fn score_class(score: f64) -> Option<u8> {
-    // The clamp keeps the cast in 1..=10 (a float-to-int cast saturates, it never wraps).
-    score
-        .is_finite()
-        .then(|| score.floor().clamp(1.0, 10.0) as u8)
+    ifn_core::rules::score_class(score)
 }
 
 /// Colour of a score (the colour of its [`score_class`]), [`MISSING_COLOUR`] when missing.

@@ -2,51 +2,15 @@
 
 use ifn_core::Level;
 
-/// Folds a text for matching: lower case, accents removed, hyphens and apostrophes as spaces,
-/// runs of spaces collapsed ("Saint-Étienne" → "saint etienne").
+/// Folds a text for matching: the one text normaliser of ifn, [`ifn_core::text::fold`]
+/// (Unicode decomposition, accents dropped, lower case, hyphens and apostrophes as spaces).
 ///
 /// ```
 /// assert_eq!(ifn_server::search::fold("  Saint-Étienne-du-Rouvray "), "saint etienne du rouvray");
 /// assert_eq!(ifn_server::search::fold("L'Haÿ-les-Roses"), "l hay les roses");
+/// assert_eq!(ifn_server::search::fold("Saint-E\u{301}tienne"), "saint etienne");
 /// ```
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let mapped: &str = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => "o",
-            'ù' | 'ú' | 'û' | 'ü' => "u",
-            'ý' | 'ÿ' => "y",
-            'œ' => "oe",
-            'æ' => "ae",
-            '-' | '\'' | '’' | '_' | '.' | ',' | '/' | '(' | ')' => " ",
-            c if c.is_whitespace() => " ",
-            _ => {
-                out.push(c);
-                space = false;
-                continue;
-            }
-        };
-        if mapped == " " {
-            if !space {
-                out.push(' ');
-                space = true;
-            }
-        } else {
-            out.push_str(mapped);
-            space = false;
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
+pub use ifn_core::text::fold;
 
 /// One searchable territory.
 #[derive(Debug, Clone)]

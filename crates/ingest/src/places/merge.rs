@@ -11,20 +11,10 @@ const SAME_PLACE_M: f64 = 100.0;
 /// The name of a place as compared for merging: accents, case and punctuation folded, so
 /// "Médiathèque" and "MEDIATHEQUE" are the same name.
 fn folded_name(s: &str) -> String {
-    // Until ifn-core's `text::fold` is available here: French accents by hand, then only
-    // letters and digits.
-    s.to_lowercase()
+    // The one text normaliser of ifn, then only letters and digits: "Médiathèque" and
+    // "Mediatheque" (or "MEDIATHE\u{300}QUE", decomposed) are the same name.
+    ifn_core::text::fold(s)
         .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            'ç' => 'c',
-            c => c,
-        })
         .filter(|c| c.is_alphanumeric())
         .collect()
 }
