@@ -35,6 +35,8 @@ enum Command {
     Export(cmd::export::ExportArgs),
     /// Write the printable territorial diagnostic (needs and mediation offer) of a territory.
     Diagnostic(cmd::diagnostic::DiagnosticArgs),
+    /// Analyse a selection: what it changed, how robust each rank is, which indicators overlap.
+    Analyse(cmd::analyse::AnalyseArgs),
     /// Summarise a store (levels, counts, indicators, sources) and time its loading.
     Info(cmd::info::InfoArgs),
 }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(a),
         Command::Diagnostic(a) => cmd::diagnostic::run(a),
         Command::Info(a) => cmd::info::run(a),
+        Command::Analyse(a) => cmd::analyse::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

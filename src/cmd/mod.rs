@@ -1,5 +1,6 @@
 //! One module per subcommand, plus the options they share.
 
+pub mod analyse;
 pub mod build;
 pub mod common;
 pub mod demo;
