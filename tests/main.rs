@@ -3,6 +3,7 @@
 //!
 //! Run them all with `cargo test --test main`, one file with `cargo test --test main cli::`.
 
+mod analyse_e2e;
 mod cli;
 mod diagnostic_e2e;
 mod export_e2e;

@@ -80,15 +80,16 @@ pub struct DeltaArgs {
     /// Profile of the base selection (default: the profile of --profile).
     #[arg(long)]
     pub base_profile: Option<String>,
-    /// Indicators of the base selection (default: the base profile's IFN indicators).
-    #[arg(long, value_delimiter = ',')]
-    pub base_indicators: Option<Vec<String>>,
+    /// Indicators of the base selection, comma separated (default: the base profile's IFN
+    /// indicators).
+    #[arg(long)]
+    pub base_indicators: Option<String>,
     /// Weights of the base selection (default 1 each).
-    #[arg(long, default_value = "")]
-    pub base_weights: String,
-    /// Reference set of the base selection.
-    #[arg(long, default_value = "france")]
-    pub base_reference: String,
+    #[arg(long)]
+    pub base_weights: Option<String>,
+    /// Reference set of the base selection (default: france).
+    #[arg(long)]
+    pub base_reference: Option<String>,
     /// Movers listed each way in the JSON output.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
