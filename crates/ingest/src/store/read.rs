@@ -128,22 +128,33 @@ fn read_geometries(dir: &Path, json: &StoreJson) -> StoreResult<BTreeMap<Level, 
     read.into_iter().collect()
 }
 
-fn read_contours(path: &Path) -> StoreResult<Vec<Feature>> {
-    let e = fgb_err(path);
+/// Reads every feature of a FlatGeobuf file in file order, handing each (with its 1-based
+/// number, for error messages) to `read`.
+fn read_features<T>(
+    path: &Path,
+    mut read: impl FnMut(usize, &flatgeobuf::FgbFeature) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
     let f = File::open(path).map_err(io_err(path))?;
     let mut reader = BufReader::new(f);
     let mut it = FgbReader::open(&mut reader)
         .and_then(|r| r.select_all_seq())
-        .map_err(|x| e(x.to_string()))?;
+        .map_err(|x| fgb_err(path)(x.to_string()))?;
     let mut out = Vec::new();
     let mut n = 0usize;
     loop {
         let feature = match it.next() {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(x) => return Err(fgb_err(path)(format!("feature {n}: {x}"))),
+            Err(x) => return Err(fgb_err(path)(format!("feature {}: {x}", n + 1))),
         };
         n += 1;
+        out.push(read(n, feature)?);
+    }
+    Ok(out)
+}
+
+fn read_contours(path: &Path) -> StoreResult<Vec<Feature>> {
+    let mut out = read_features(path, |n, feature| {
         let code: String = feature
             .property("code")
             .map_err(|x| fgb_err(path)(format!("feature {n}: column 'code': {x}")))?;
@@ -157,35 +168,21 @@ fn read_contours(path: &Path) -> StoreResult<Vec<Feature>> {
             }
             Err(x) => return Err(fgb_err(path)(format!("feature {n} ('{code}'): {x}"))),
         };
-        out.push(Feature { code, geometry });
-    }
+        Ok(Feature { code, geometry })
+    })?;
     // The spatial index orders features along a Hilbert curve; give them back by code.
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
 }
 
 fn read_places(path: &Path) -> StoreResult<Vec<Place>> {
-    let e = fgb_err(path);
-    let f = File::open(path).map_err(io_err(path))?;
-    let mut reader = BufReader::new(f);
-    let mut it = FgbReader::open(&mut reader)
-        .and_then(|r| r.select_all_seq())
-        .map_err(|x| e(x.to_string()))?;
-    let mut out = Vec::new();
-    let mut n = 0usize;
     let split = |s: String| -> Vec<String> {
         s.split('|')
             .filter(|x| !x.is_empty())
             .map(str::to_string)
             .collect()
     };
-    loop {
-        let feature = match it.next() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(x) => return Err(fgb_err(path)(format!("feature {n}: {x}"))),
-        };
-        n += 1;
+    let mut out = read_features(path, |n, feature| {
         let get = |c: &str| -> StoreResult<String> {
             feature
                 .property::<String>(c)
@@ -195,7 +192,7 @@ fn read_places(path: &Path) -> StoreResult<Vec<Place>> {
             Ok(Geometry::Point(p)) => p,
             Ok(_) | Err(_) => return Err(fgb_err(path)(format!("feature {n}: expected a point"))),
         };
-        out.push(Place {
+        Ok(Place {
             id: get("id")?,
             name: get("name")?,
             lon: point.x(),
@@ -209,8 +206,8 @@ fn read_places(path: &Path) -> StoreResult<Vec<Place>> {
             services: split(get("services")?),
             publics: split(get("publics")?),
             source: get("source")?,
-        });
-    }
+        })
+    })?;
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
