@@ -2,27 +2,26 @@
 
 use crate::manifest::CodeKind;
 
-/// Parses a number written with `.` or (when `decimal_comma`) `,` as decimal mark. Statistical
-/// secrecy tokens give NaN.
+/// Parses a number written with `.` or (when `decimal_comma`) `,` as decimal mark, through the
+/// one cell parser of ifn ([`ifn_core::table::parse_cell`]): missing-value tokens (statistical
+/// secrecy: empty, `s`, `ND`, `NA`… in any case) give NaN, anything else that is not a number
+/// gives `None` (the caller reports the line and column).
 ///
 /// ```
 /// use ifn_ingest::table::parse_number;
 /// assert_eq!(parse_number("12,5", true), Some(12.5));
+/// assert_eq!(parse_number("1 234,5", true), Some(1234.5));
 /// assert_eq!(parse_number("12.5", false), Some(12.5));
 /// assert!(parse_number("s", false).is_some_and(f64::is_nan));
+/// assert!(parse_number("ND", false).is_some_and(f64::is_nan));
 /// assert_eq!(parse_number("abc", false), None);
 /// ```
 pub fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
-    let s = s.trim();
-    if matches!(s, "" | "s" | "nd" | "NA" | "N/A" | "nan" | "NaN") {
-        return Some(f64::NAN);
+    match ifn_core::table::parse_cell(s, decimal_comma) {
+        Ok(Some(v)) => Some(v),
+        Ok(None) => Some(f64::NAN),
+        Err(_) => None,
     }
-    let v: f64 = if decimal_comma {
-        s.replace(' ', "").replace(',', ".").parse().ok()?
-    } else {
-        s.parse().ok()?
-    };
-    v.is_finite().then_some(v)
 }
 
 /// Normalises a territory code, restoring leading zeros that spreadsheets drop
