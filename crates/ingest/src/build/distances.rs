@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use geo::MultiPolygon;
+use ifn_core::geodesy::NearestPoints;
 use ifn_core::{Level, Place};
 use rayon::prelude::*;
-use rstar::{primitives::GeomWithData, RTree};
 
-use crate::geography::{centre, unit_vector, Geography};
+use crate::geography::{centre, Geography};
 
 use super::contours::Geometries;
 
@@ -32,23 +32,15 @@ pub(super) fn unit_centres(geo: &Geography, geometries: &Geometries) -> Vec<Opti
 }
 
 /// Haversine distance (km) from each centre to the nearest point (NaN without a centre or a
-/// point). The R-tree holds unit vectors on the sphere, where the nearest by chord is the
-/// nearest by great circle.
+/// point), through the one nearest-point index of ifn ([`ifn_core::geodesy::NearestPoints`],
+/// also used by the mediation offer).
 pub(super) fn nearest_km(centres: &[Option<(f64, f64)>], points: &[&Place]) -> Vec<f64> {
-    let tree = RTree::bulk_load(
-        points
-            .iter()
-            .map(|p| GeomWithData::new(unit_vector(p.lon, p.lat), (p.lon, p.lat)))
-            .collect(),
-    );
+    let index = NearestPoints::new(points.iter().map(|p| ((p.lon, p.lat), ())));
     centres
         .par_iter()
         .map(|c| match c {
             None => f64::NAN,
-            Some((lon, lat)) => tree
-                .nearest_neighbor(&unit_vector(*lon, *lat))
-                .map(|n| ifn_core::geodesy::distance_km_haversine((*lon, *lat), n.data))
-                .unwrap_or(f64::NAN),
+            Some(centre) => index.nearest(*centre).map_or(f64::NAN, |(_, km)| km),
         })
         .collect()
 }
