@@ -1,22 +1,8 @@
 //! End-to-end tests of `ifn analyse`: delta, robustness and correlations through the binary.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn ifn(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ifn"))
-        .args(args)
-        .output()
-        .expect("the ifn binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::cli::{ifn, stderr, stdout};
 
 fn table() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

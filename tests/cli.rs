@@ -3,18 +3,21 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn ifn(args: &[&str]) -> Output {
+/// Runs the `ifn` binary (shared with the other modules of the test binary).
+pub(crate) fn ifn(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ifn"))
         .args(args)
         .output()
         .expect("the ifn binary runs")
 }
 
-fn stdout(o: &Output) -> String {
+/// Standard output as text.
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+/// Standard error as text.
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
