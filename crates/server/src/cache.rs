@@ -5,6 +5,7 @@ use std::hash::Hash;
 use std::mem::size_of;
 
 use axum::body::Bytes;
+use ifn_core::analysis::{Robustness, TerritoryRobustness};
 use ifn_core::offer::{LevelOffer, TerritoryOffer};
 use ifn_core::LevelScores;
 
@@ -74,6 +75,23 @@ impl Weigh for LevelOffer {
                 .territories
                 .iter()
                 .map(|t| size_of::<(String, usize)>() + t.code.len())
+                .sum::<usize>()
+    }
+}
+
+impl Weigh for Robustness {
+    /// Per territory: its code and name, the numbers, the ranks without each indicator.
+    fn weight(&self) -> usize {
+        size_of::<Robustness>()
+            + self
+                .territories
+                .iter()
+                .map(|t| {
+                    size_of::<TerritoryRobustness>()
+                        + t.code.len()
+                        + t.name.len()
+                        + t.rank_without.len() * size_of::<Option<u32>>()
+                })
                 .sum::<usize>()
     }
 }

@@ -87,6 +87,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/scores/{level}", get(routes::api::scores))
         .route("/api/compare", get(routes::api::compare))
+        .route(
+            "/api/analyse/delta/{level}",
+            get(routes::analyse::delta),
+        )
+        .route(
+            "/api/analyse/robustness/{level}",
+            get(routes::analyse::robustness),
+        )
+        .route(
+            "/api/analyse/correlations/{level}",
+            get(routes::analyse::correlations),
+        )
         .route("/api/places", get(routes::api::places))
         .route("/api/places/facets", get(routes::api::place_facets))
         .route("/api/export/{file}", get(routes::export::export))

@@ -4,14 +4,14 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{api, export, tiles};
+use crate::routes::{analyse, api, export, tiles};
 
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "ifn — Indice de Fragilité Numérique",
-        description = "Scores, territory details, search, mediation places, GIS exports and vector tiles of the Indice de Fragilité Numérique. Every error is {\"error\": message, \"status\": code}: 4xx for what the client sent, 5xx for faults of the server.",
+        description = "Scores, territory details, analyses of weights and ranks, search, mediation places, GIS exports and vector tiles of the Indice de Fragilité Numérique. Every error is {\"error\": message, \"status\": code}: 4xx for what the client sent, 5xx for faults of the server.",
         license(name = "MIT OR Apache-2.0"),
     ),
     paths(
@@ -22,6 +22,9 @@ use crate::routes::{api, export, tiles};
         api::territory,
         api::scores,
         api::compare,
+        analyse::delta,
+        analyse::robustness,
+        analyse::correlations,
         api::places,
         api::place_facets,
         export::export,
@@ -32,6 +35,7 @@ use crate::routes::{api, export, tiles};
     tags(
         (name = "store", description = "The loaded store, its catalogue and rules"),
         (name = "territories", description = "Scores and details of territories"),
+        (name = "analyse", description = "The analyst's bench: what a re-weighting changed, how robust each rank is, which indicators overlap"),
         (name = "places", description = "Digital-mediation places"),
         (name = "exports", description = "Files: GIS exports and the printable diagnostic"),
         (name = "tiles", description = "Vector tiles and TileJSON"),

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use ifn_core::analysis::{self, Robustness, RobustnessOptions};
 use ifn_core::offer::{offer, LevelOffer, OfferOptions, PlaceIndex};
 use ifn_core::{Catalogue, Engine, Level, LevelScores, Selection, Territory, TerritoryMeta};
 use ifn_tiles::{LevelTiler, PlacesTiler, TileId, TileOptions};
@@ -25,6 +26,10 @@ const OFFER_CACHE_BYTES: usize = 128 << 20;
 /// Memory budget of the cache of exported files (so that range requests of one client
 /// streaming a FlatGeobuf do not rebuild the file each time).
 const EXPORT_CACHE_BYTES: usize = 512 << 20;
+
+/// Memory budget of the cache of robustness analyses per (level, selection, options): a
+/// France commune analysis holds about 35,000 territories × (code, name, 8 numbers).
+const ROBUSTNESS_CACHE_BYTES: usize = 64 << 20;
 
 /// Levels in display order, coarse → fine.
 pub const LEVELS_COARSE_TO_FINE: [Level; 5] = [
@@ -58,6 +63,8 @@ pub(crate) struct Inner {
     pub offers: Cache<(Level, String), Arc<LevelOffer>>,
     /// Exported files by (level, format, options, selection).
     pub exports: Cache<String, Arc<CachedBody>>,
+    /// Robustness analyses by level, selection and options (each costs about a second).
+    pub robustness: Cache<(Level, String), Arc<Robustness>>,
 }
 
 /// The state shared by every handler (cheap to clone).
@@ -147,6 +154,7 @@ impl AppState {
                 tiles_by_uri: cache::with_budget(TILE_URI_CACHE_BYTES, 16 << 10, None),
                 offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, None),
                 exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
+                robustness: cache::with_budget(ROBUSTNESS_CACHE_BYTES, 4 << 20, Some(4)),
             }),
         }
     }
@@ -214,6 +222,37 @@ impl AppState {
         let s = Arc::new(self.inner.engine.score(level, selection)?);
         self.inner.scores.insert(key, Arc::clone(&s));
         Ok(s)
+    }
+
+    /// The robustness of the ranks of a level, from the cache when computed before.
+    /// CPU-bound (rayon): call it from `spawn_blocking`.
+    pub fn robustness(
+        &self,
+        level: Level,
+        selection: &Selection,
+        options: &RobustnessOptions,
+    ) -> ApiResult<Arc<Robustness>> {
+        let key = (
+            level,
+            format!(
+                "{}|{}|{}|{}",
+                selection_key(selection),
+                options.draws,
+                options.spread,
+                options.seed
+            ),
+        );
+        if let Some(r) = self.inner.robustness.get(&key) {
+            return Ok(r);
+        }
+        let r = Arc::new(analysis::robustness(
+            &self.inner.engine,
+            level,
+            selection,
+            options,
+        )?);
+        self.inner.robustness.insert(key, Arc::clone(&r));
+        Ok(r)
     }
 
     /// Row of a territory in the scores of its level.

@@ -64,6 +64,9 @@ async fn every_route_of_the_router_is_in_the_openapi_document() {
         "/api/territories/{level}/{code}",
         "/api/scores/{level}",
         "/api/compare",
+        "/api/analyse/delta/{level}",
+        "/api/analyse/robustness/{level}",
+        "/api/analyse/correlations/{level}",
         "/api/places",
         "/api/places/facets",
         "/api/export/{level}.{format}",
@@ -94,7 +97,10 @@ fn assert_answers_well(uri: &str, headers: &[(&str, &str)]) -> Result<StatusCode
 }
 
 /// Endpoints that read a query string.
-const ENDPOINTS: [&str; 9] = [
+const ENDPOINTS: [&str; 12] = [
+    "/api/analyse/delta/commune",
+    "/api/analyse/robustness/epci",
+    "/api/analyse/correlations/departement",
     "/api/scores/commune",
     "/api/territories/commune/X1",
     "/api/compare",
@@ -107,7 +113,13 @@ const ENDPOINTS: [&str; 9] = [
 ];
 
 /// Names the API reads, and a few it does not.
-const NAMES: [&str; 18] = [
+const NAMES: [&str; 24] = [
+    "draws",
+    "spread",
+    "seed",
+    "top",
+    "base_profile",
+    "base_weights",
     "profile",
     "indicators",
     "weights",

@@ -242,17 +242,7 @@ fn detail(
             .is_finite()
             .then(|| format!("{:.1}", report::display_round(total))),
         indicators_used: scores.used[row],
-        selection: SelectionEcho {
-            profile: sel.profile.clone(),
-            indicators: sel.indicators.clone(),
-            weights: sel
-                .indicators
-                .iter()
-                .cloned()
-                .zip(sel.weights.iter().copied())
-                .collect(),
-            reference: sel.reference,
-        },
+        selection: SelectionEcho::from(*sel),
         indicators,
         offer: offer_json(offer, code),
     })

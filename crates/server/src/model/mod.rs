@@ -10,6 +10,10 @@ use ifn_core::{Axis, Level, PlaceKind, ProfileDef, Reference, SourceInfo};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+mod analyse;
+
+pub use analyse::*;
+
 /// `Some(v)` for a finite number, `None` (JSON `null`) otherwise.
 pub fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
@@ -179,6 +183,22 @@ pub struct SelectionEcho {
     /// Reference set of the classes.
     #[schema(value_type = String)]
     pub reference: Reference,
+}
+
+impl From<&ifn_core::Selection> for SelectionEcho {
+    fn from(sel: &ifn_core::Selection) -> SelectionEcho {
+        SelectionEcho {
+            profile: sel.profile.clone(),
+            indicators: sel.indicators.clone(),
+            weights: sel
+                .indicators
+                .iter()
+                .cloned()
+                .zip(sel.weights.iter().copied())
+                .collect(),
+            reference: sel.reference,
+        }
+    }
 }
 
 /// One indicator of a territory (every indicator of the profile with data, selected or not).

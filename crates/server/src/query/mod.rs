@@ -19,6 +19,10 @@ use utoipa::IntoParams;
 
 use crate::error::ApiError;
 
+mod analyse;
+
+pub use analyse::*;
+
 /// Longest query string accepted. Selections are short; anything longer is a mistake or abuse.
 pub const MAX_QUERY_BYTES: usize = 4096;
 
