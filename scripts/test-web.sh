@@ -55,7 +55,7 @@ fi
 echo "test-web: server up on port $port"
 
 status=0
-(cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/e2e.test.mjs) || status=$?
+(cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/*.test.mjs) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "test-web: FAILED (screenshots in web/test-results/; server log: $log)" >&2
 else

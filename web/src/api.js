@@ -33,6 +33,9 @@ export const api = {
   places: (query = '') => getJson(`/api/places${query ? `?${query}` : ''}`),
   placeFacets: () => getJson('/api/places/facets'),
   tileJson: (level, query) => getJson(`/tiles/${encodeURIComponent(level)}.json?${query}`),
+  /** `kind`: delta, robustness or correlations; `extra`: more query pairs (`&draws=…`). */
+  analyse: (kind, level, query, extra = '', signal) =>
+    getJson(`/api/analyse/${kind}/${encodeURIComponent(level)}?${query}${extra}`, { signal }),
 };
 
 /** Absolute URL template of the vector tiles of one level for a selection query. */

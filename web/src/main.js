@@ -9,10 +9,11 @@ import { api, diagnosticUrl, exportUrl } from './api.js';
 import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  PLACES_CLUSTERS, ZB_LEVELS, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTERS, ZB_LEVELS, addAnalyseLayers, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
+import { initAnalyse } from './analyse.js';
 import { initControls } from './controls.js';
 import { initOfferControls, initPlaceFilters } from './offer.js';
 import { initSearch } from './search.js';
@@ -92,6 +93,9 @@ async function main() {
   const map = await createMap({ container: 'map', bbox: meta.bbox, basemap: config.basemap, center: state.center, zoom: state.zoom });
   viewer.map = map;
   addTerritoryLayers(map, levels, viewer.query, tileJsons);
+  addAnalyseLayers(map, levels);
+  // Assigned once the panel is wired (below); level changes before that have nothing to redo.
+  let analyse = null;
 
   // ---------------------------------------------------------------- level
   const currentLevel = () => (state.level === 'auto' ? autoLevel(levels, map.getZoom()) : state.level);
@@ -105,6 +109,7 @@ async function main() {
     markSelected();
     applyColour();
     applyZonesBlanches();
+    if (analyse) analyse.refresh();
   }
   map.on('zoom', applyLevel);
 
@@ -189,17 +194,18 @@ async function main() {
   }
 
   // ---------------------------------------------------------------- panel: detail and comparison
+  const TABS = ['detail', 'compare', 'analyse'];
   function openPanel(tab) {
     $('panel').hidden = false;
     document.body.classList.add('panel-open');
-    const detail = tab === 'detail';
-    $('tab-detail').setAttribute('aria-selected', String(detail));
-    $('tab-compare').setAttribute('aria-selected', String(!detail));
-    $('detail').hidden = !detail;
-    $('compare').hidden = detail;
+    for (const t of TABS) {
+      $(`tab-${t}`).setAttribute('aria-selected', String(t === tab));
+      $(t).hidden = t !== tab;
+    }
+    if (tab === 'analyse' && analyse) analyse.refresh();
   }
-  $('tab-detail').addEventListener('click', () => openPanel('detail'));
-  $('tab-compare').addEventListener('click', () => openPanel('compare'));
+  for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openPanel(t));
+  $('open-analyse').addEventListener('click', () => openPanel('analyse'));
   $('panel-close').addEventListener('click', () => {
     $('panel').hidden = true;
     document.body.classList.remove('panel-open');
@@ -239,6 +245,7 @@ async function main() {
         onZoom: () => map.fitBounds([[t.bbox[0], t.bbox[1]], [t.bbox[2], t.bbox[3]]], { padding: fitPadding(60), maxZoom: 13 }),
         diagnosticHref: diagnosticUrl(level, code, viewer.query),
       });
+      if (t.total != null && analyse) analyse.rankLine(level, code, $('detail-rank'));
     } catch (e) {
       if (seq !== detailSeq) return;
       renderDetailMessage($('detail'), `Impossible d'afficher ce territoire : ${esc(e.message)}`);
@@ -336,6 +343,7 @@ async function main() {
     clearError();
     if (state.detail) showDetail(state.detail.level, state.detail.code, { tab: false });
     if (state.selection.length) refreshCompare();
+    analyse.refresh();
   }
   const onControlChange = (kind) => {
     if (kind === 'level') { viewer.level = null; applyLevel(); saveHash(); return; }
@@ -344,6 +352,10 @@ async function main() {
     if (kind === 'offer') applyZonesBlanches();
     onSelectionChange();
   };
+  analyse = initAnalyse({
+    map, levels, viewer, catalogue, el: $('analyse'), legend: $('legend-analyse'), classLegend: $('legend'),
+    onOpen: (level, code) => showDetail(level, code),
+  });
   initControls({ state, catalogue, meta, onChange: onControlChange });
   initOfferControls({ state, onChange: onControlChange });
   // A tile refused by the server (e.g. every weight at zero) says why in the banner: MapLibre

@@ -307,3 +307,58 @@ export function splitList(v) {
   return String(v).split('|').map((s) => s.trim()).filter(Boolean);
 }
 
+
+/** Colour of a territory the analysis gives no value to (no score under one selection). */
+const ANALYSE_MISSING = 'rgba(200,200,200,0.85)';
+
+/**
+ * Adds one hidden fill layer per level coloured by the `analyse` feature state (set by
+ * `setAnalyseValues`), above the score colours and under the outlines of the selection.
+ */
+export function addAnalyseLayers(map, levels) {
+  for (const level of levels) {
+    map.addLayer({
+      id: `analyse-${level}`,
+      type: 'fill',
+      source: `src-${level}`,
+      'source-layer': level,
+      layout: { visibility: 'none' },
+      paint: { 'fill-color': ANALYSE_MISSING, 'fill-opacity': 0.92 },
+    }, map.getLayer(`selected-${levels[0]}`) ? `selected-${levels[0]}` : undefined);
+  }
+}
+
+/**
+ * Shows the analysis layer of `level` coloured by `stops` (`[[value, colour], …]`, increasing),
+ * or hides every analysis layer when `stops` is null.
+ */
+export function showAnalyseLayer(map, levels, level, stops) {
+  for (const l of levels) {
+    const on = stops && l === level;
+    map.setLayoutProperty(`analyse-${l}`, 'visibility', on ? 'visible' : 'none');
+    if (on) {
+      const value = ['feature-state', 'analyse'];
+      map.setPaintProperty(`analyse-${l}`, 'fill-color', ['case',
+        ['!=', ['typeof', value], 'number'], ANALYSE_MISSING,
+        ['interpolate', ['linear'], value, ...stops.flat()]]);
+    }
+  }
+}
+
+/** Codes given an `analyse` state, per level (cleared one by one: `removeFeatureState` on the
+ * whole source would also clear the hover and selection states). */
+const analysed = new Map();
+
+/** Sets the `analyse` feature state of each territory of `level` (`values`: code → number). */
+export function setAnalyseValues(map, level, values) {
+  const source = `src-${level}`;
+  if (!map.getSource(source)) return;
+  for (const code of analysed.get(level) || []) map.setFeatureState({ source, sourceLayer: level, id: code }, { analyse: null });
+  const codes = [];
+  for (const [code, v] of values) {
+    if (!Number.isFinite(v)) continue;
+    map.setFeatureState({ source, sourceLayer: level, id: code }, { analyse: v });
+    codes.push(code);
+  }
+  analysed.set(level, codes);
+}

@@ -111,6 +111,7 @@ export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, di
           <div><dt>Profil</dt><dd>${esc(profileLabels[t.selection?.profile] || t.selection?.profile)}</dd></div>
         </dl>
       </div>
+      <p class="ifn-rank" id="detail-rank"></p>
       <div class="ifn-card-actions">
         <button type="button" class="fr-btn fr-btn--sm" id="detail-toggle-selection">${inSelection ? 'Retirer de la comparaison' : 'Ajouter à la comparaison'}</button>
         <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" id="detail-zoom">Centrer la carte</button>

@@ -1,187 +1,38 @@
 // End-to-end tests of the map viewer in headless Chromium, against a running ifn server.
 //
-//   IFN_BASE_URL=http://127.0.0.1:8080 node --test tests/e2e.test.mjs
+//   IFN_BASE_URL=http://127.0.0.1:8080 node --test tests/*.test.mjs
 //
-// scripts/test-web.sh builds the viewer, starts `ifn serve` (demo territory) and runs this file.
-// Screenshots are kept in web/test-results/ as artefacts.
+// scripts/test-web.sh builds the viewer, starts `ifn serve` (demo territory) and runs the test
+// files. Screenshots are kept in web/test-results/ as artefacts.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
-
-const BASE = process.env.IFN_BASE_URL;
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ARTEFACTS = path.join(here, '..', 'test-results');
-
-let browser;
-const pageErrors = [];
-
-async function shot(page, name) {
-  fs.mkdirSync(ARTEFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTEFACTS, `${name}.png`) });
-}
-
-/** Opens the viewer (optionally with a hash) and waits until the map is drawn. */
-async function openViewer(hash = '') {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${BASE}/${hash}`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  await waitIdle(page);
-  return page;
-}
-
-/** Waits until MapLibre has loaded every visible tile and stopped moving. */
-async function waitIdle(page) {
-  await page.waitForTimeout(200);
-  await page.waitForFunction(() => {
-    const m = window.ifnViewer?.map;
-    return m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
-  }, null, { timeout: 30_000, polling: 100 });
-  await page.waitForTimeout(150);
-}
-
-/**
- * Screen points (page coordinates) of distinct scored territories of the drawn level, away from
- * the panel, the legend and the places markers, so that a click there hits the territory.
- */
-async function territoryPoints(page, max = 20) {
-  return page.evaluate((max) => {
-    const { map, level } = window.ifnViewer;
-    const canvas = map.getCanvas();
-    const rect = canvas.getBoundingClientRect();
-    const panel = document.getElementById('panel');
-    const legend = document.getElementById('legend').getBoundingClientRect();
-    const panelLeft = panel.hidden ? Infinity : panel.getBoundingClientRect().left;
-    const out = [];
-    const seen = new Set();
-    const placeLayers = ['places-points', 'places-clusters'].filter((l) => map.getLayer(l));
-    for (let y = 40; y < rect.height - 40; y += 23) {
-      for (let x = 40; x < rect.width - 60; x += 23) {
-        const px = rect.left + x, py = rect.top + y;
-        if (px > panelLeft - 10) continue;
-        if (px > legend.left - 10 && px < legend.right + 10 && py > legend.top - 10 && py < legend.bottom + 10) continue;
-        if (placeLayers.length && map.queryRenderedFeatures([[x - 12, y - 12], [x + 12, y + 12]], { layers: placeLayers }).length) continue;
-        const f = map.queryRenderedFeatures([x, y], { layers: [`fill-${level}`] })[0];
-        if (!f || f.properties.score == null || seen.has(f.properties.code)) continue;
-        seen.add(f.properties.code);
-        out.push({ x: px, y: py, code: f.properties.code, name: f.properties.name, score: f.properties.score, level });
-        if (out.length >= max) return out;
-      }
-    }
-    return out;
-  }, max);
-}
-
-/** RGBA of the map canvas at page points. */
-async function pixels(page, points) {
-  return page.evaluate((points) => {
-    const canvas = window.ifnViewer.map.getCanvas();
-    const rect = canvas.getBoundingClientRect();
-    const c = document.createElement('canvas');
-    c.width = canvas.width;
-    c.height = canvas.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(canvas, 0, 0);
-    const ratio = canvas.width / rect.width;
-    return points.map((p) => [...ctx.getImageData(Math.round((p.x - rect.left) * ratio), Math.round((p.y - rect.top) * ratio), 1, 1).data]);
-  }, points);
-}
-
-
-/** A number as the viewer writes it ("12 345", "4,2 km", "23,4 %"); null for "—". */
-function frNumber(text) {
-  const t = String(text).replace(/[\s\u00a0\u202f]/g, '');
-  if (!t || t.startsWith('—')) return null;
-  const m = t.match(/-?[\d.]*\d(,\d+)?/);
-  assert.ok(m, `no number in "${text}"`);
-  return Number(m[0].replace(/\./g, '').replace(',', '.'));
-}
-
-/** Asserts a displayed number equals an API value to the shown precision (null ↔ "—"). */
-function assertShown(text, value, digits, what) {
-  const shown = frNumber(text);
-  if (value == null) {
-    assert.equal(shown, null, `${what}: the API gives null, the viewer shows "${text}"`);
-    return;
-  }
-  assert.ok(shown != null, `${what}: the API gives ${value}, the viewer shows "${text}"`);
-  assert.ok(Math.abs(shown - value) <= 0.5 * 10 ** -digits + 1e-9, `${what}: viewer "${text}", API ${value}`);
-}
-
-/** Rows of a CSV text (RFC 4180 quoting), as arrays of strings. */
-function parseCsv(text, sep = ',') {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
-/** The query string as a plain object, for comparisons that ignore the order of parameters. */
-const params = (q) => Object.fromEntries(new URLSearchParams(q));
-
-/** Sets an offer option through its input (as a user would, Enter to apply). */
-async function setOption(page, id, value) {
-  await page.fill(id, String(value));
-  await page.press(id, 'Enter');
-}
-
-/**
- * Distinct features of the places tiles drawn on the map: single places (`count` 1, with their
- * kinds and services) and, below zoom 12, clusters (`count` = `point_count`, `cluster` true).
- * A feature near a tile edge may come from two tiles: places are told apart by id, clusters by
- * position and count.
- */
-async function renderedPlaces(page) {
-  return page.evaluate(() => {
-    const { map } = window.ifnViewer;
-    if (map.getLayoutProperty('places-points', 'visibility') === 'none') return [];
-    const layers = ['places-points', 'places-clusters'].filter((l) => map.getLayer(l));
-    const byKey = new Map();
-    for (const f of map.queryRenderedFeatures({ layers })) {
-      const p = f.properties;
-      const cluster = p.point_count != null;
-      const [lon, lat] = f.geometry.coordinates;
-      const key = cluster ? `c:${lon.toFixed(5)},${lat.toFixed(5)},${p.point_count}` : `p:${p.id}`;
-      byKey.set(key, {
-        key, cluster, count: cluster ? Number(p.point_count) : 1, lngLat: [lon, lat],
-        kinds: String(p.kinds ?? ''), services: p.services == null ? null : String(p.services), publics: String(p.publics ?? ''),
-      });
-    }
-    return [...byKey.values()];
-  });
-}
-
-/** Number of places drawn: the sum of the clusters' `point_count`, plus one per single place. */
-const placeTotal = (items) => items.reduce((a, it) => a + it.count, 0);
-
-/** The tile URL template of a source. */
-const sourceTiles = (page, id) => page.evaluate((id) => window.ifnViewer.map.getSource(id).tiles[0], id);
+import {
+  BASE,
+  ARTEFACTS,
+  session,
+  shot,
+  openViewer,
+  waitIdle,
+  territoryPoints,
+  pixels,
+  frNumber,
+  assertShown,
+  parseCsv,
+  params,
+  setOption,
+  renderedPlaces,
+  placeTotal,
+  sourceTiles,
+  startSession,
+  endSession,
+} from './helpers.mjs';
 
 describe('ifn web viewer', { concurrency: false }, () => {
-  before(async () => {
-    assert.ok(BASE, 'set IFN_BASE_URL to a running `ifn serve` (scripts/test-web.sh does it)');
-    const health = await fetch(`${BASE}/health`);
-    assert.equal(health.status, 200, `${BASE}/health did not answer 200`);
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.cleanup();
-  });
+  before(startSession);
+  after(endSession);
 
   test('the map loads and draws scored territories', async () => {
     const page = await openViewer();
@@ -527,7 +378,7 @@ describe('ifn web viewer', { concurrency: false }, () => {
     assert.ok(o.fragile_population > 0, 'at threshold 1 the fragile population of a scored territory is positive');
 
     // The diagnostic opens in a new tab, as a French HTML page about this territory.
-    const [tab] = await Promise.all([browser.context.waitForEvent('page'), page.click('#detail-diagnostic')]);
+    const [tab] = await Promise.all([session.browser.context.waitForEvent('page'), page.click('#detail-diagnostic')]);
     await tab.waitForLoadState('domcontentloaded');
     const url = new URL(tab.url());
     assert.equal(url.pathname, `/diagnostic/${p.level}/${encodeURIComponent(p.code)}`);
@@ -715,7 +566,7 @@ describe('ifn web viewer', { concurrency: false }, () => {
     const search = await (await fetch(`${BASE}/api/search?q=X2&limit=1`)).json();
     const { level, code } = search.results[0];
     const api = await (await fetch(`${BASE}/api/territories/${level}/${code}?${query}`)).json();
-    const page = await browser.context.newPage();
+    const page = await session.browser.context.newPage();
     const res = await page.goto(`${BASE}/diagnostic/${level}/${code}?${query}`);
     assert.equal(res.status(), 200);
     const figure = (name) => page.$eval(`[data-figure="${name}"]`, (e) => e.dataset.value);
@@ -740,6 +591,6 @@ describe('ifn web viewer', { concurrency: false }, () => {
   });
 
   test('no uncaught error in the page', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(session.pageErrors, []);
   });
 });
