@@ -221,6 +221,16 @@ pub struct IndicatorDetail {
     pub raw: Option<f64>,
     /// Class 1–10 (other levels: population-weighted mean).
     pub class: Option<f64>,
+    /// Points of the total it brings when selected: weight × class / sum of the weights of the
+    /// selected indicators present (they add up to the total). The viewer orders by it.
+    pub contribution: Option<f64>,
+    /// Whether a higher raw value means more fragility (else classes are counted from the top).
+    pub higher_is_fragile: bool,
+    /// The same indicator for the territory's département (`null` for a département or a
+    /// région: not compared with itself).
+    pub departement: Option<ValueAt>,
+    /// The same indicator over all of France (population-weighted mean of the base units).
+    pub france: Option<ValueAt>,
     /// Definition.
     pub definition: String,
     /// Source dataset.
@@ -229,6 +239,15 @@ pub struct IndicatorDetail {
     pub producer: String,
     /// Vintage.
     pub vintage: String,
+}
+
+/// An indicator's raw value and class for a territory it is compared with.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct ValueAt {
+    /// Raw value (population-weighted mean of the base units).
+    pub raw: Option<f64>,
+    /// Class (population-weighted mean of the base units' classes).
+    pub class: Option<f64>,
 }
 
 /// `GET /api/territories/{level}/{code}`: one territory.
@@ -254,6 +273,8 @@ pub struct TerritoryDetail {
     pub total_display: Option<String>,
     /// Selected indicators with a value.
     pub indicators_used: u8,
+    /// Selected indicators (the score is computed on `indicators_used` of them).
+    pub indicators_selected: usize,
     /// The selection used.
     pub selection: SelectionEcho,
     /// Every indicator of the profile with data.

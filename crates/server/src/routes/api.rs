@@ -7,20 +7,19 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ifn_core::offer::{LevelOffer, OfferOptions};
-use ifn_core::{report, Level, LevelScores, PlaceKind, Selection};
-use serde_json::Value;
+use ifn_core::{report, Level, LevelScores, PlaceKind};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::model::{
-    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, IndicatorDetail, KindCount,
-    Meta, ParentRef, PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry,
-    SearchResult, SearchResults, SelectionEcho, TerritoryDetail, ValueCount,
+    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, KindCount,
+    Meta, PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry,
+    SearchResult, SearchResults, TerritoryDetail, ValueCount,
 };
 use crate::query::{
     ApiPath, ApiQuery, CompareQuery, OfferQuery, PlaceFilterQuery, PlacesQuery, ScoresFormat,
     ScoresQuery, SearchQuery, SelectionQuery,
 };
+use crate::routes::detail::details;
 use crate::search;
 use crate::state::AppState;
 
@@ -137,154 +136,6 @@ pub async fn search(
     Ok(Json(SearchResults { results }))
 }
 
-/// The selection with every indicator of its profile that has data (weights 1), to report
-/// raw values and classes of the unticked indicators too.
-fn full_selection(state: &AppState, sel: &Selection) -> ApiResult<Selection> {
-    let engine = state.engine();
-    let profile = engine.catalogue().profile(&sel.profile)?;
-    let keys: Vec<String> = profile
-        .all()
-        .filter(|k| engine.dataset().indicator_index(k).is_some())
-        .map(str::to_string)
-        .collect();
-    Ok(Selection::builder(sel.profile.clone())
-        .indicators(keys)
-        .reference(sel.reference)
-        .build(engine)?)
-}
-
-/// The territories containing the one of `code`, coarse → fine.
-fn parents(state: &AppState, level: Level, code: &str) -> Vec<ParentRef> {
-    let engine = state.engine();
-    let Some(&first) = engine.members(level, code).first() else {
-        return Vec::new();
-    };
-    let unit = &engine.dataset().units()[first];
-    let mut chain = Vec::new();
-    let mut p = level.parent();
-    while let Some(pl) = p {
-        let c = unit.code_at(pl);
-        if engine.has_level(pl) && !c.is_empty() {
-            chain.push(ParentRef {
-                level: pl,
-                code: c.to_string(),
-                name: engine.dataset().name_of(pl, c),
-            });
-        }
-        p = pl.parent();
-    }
-    chain.reverse();
-    chain
-}
-
-/// The score sets and offer a detail is made of.
-struct DetailInputs<'a> {
-    sel: &'a Selection,
-    scores: &'a LevelScores,
-    full: &'a LevelScores,
-    offer: &'a LevelOffer,
-}
-
-/// Detail of one territory (blocking: may score).
-fn detail(
-    state: &AppState,
-    level: Level,
-    code: &str,
-    inputs: &DetailInputs<'_>,
-) -> ApiResult<TerritoryDetail> {
-    let DetailInputs {
-        sel,
-        scores,
-        full,
-        offer,
-    } = inputs;
-    let row = state.row(level, code).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "no {level} with code '{code}' in this store (try /api/search?q={code})"
-        ))
-    })?;
-    let catalogue = state.engine().catalogue();
-    let profile = catalogue.profile(&sel.profile)?;
-    let indicators = full
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(k, key)| {
-            let def = catalogue.indicator(key);
-            let text = |f: fn(&ifn_core::IndicatorDef) -> &str| def.map(f).unwrap_or("");
-            let weight = sel.weight_of(key);
-            IndicatorDetail {
-                key: key.clone(),
-                label: def.map_or(key.as_str(), |d| d.label.as_str()).to_string(),
-                unit: text(|d| d.unit.as_str()).to_string(),
-                axis: profile.axis_of(key),
-                selected: weight.is_some(),
-                weight,
-                raw: finite(full.raw[(row, k)]),
-                class: finite(full.classes[(row, k)]),
-                definition: text(|d| d.definition.as_str()).to_string(),
-                source: text(|d| d.source.as_str()).to_string(),
-                producer: text(|d| d.producer.as_str()).to_string(),
-                vintage: text(|d| d.vintage.as_str()).to_string(),
-            }
-        })
-        .collect();
-    let total = scores.total[row];
-    Ok(TerritoryDetail {
-        level,
-        code: code.to_string(),
-        name: scores.names[row].clone(),
-        population: finite(scores.population[row]),
-        bbox: state.bbox(level, code),
-        parents: parents(state, level, code),
-        total: finite(total),
-        total_display: total
-            .is_finite()
-            .then(|| format!("{:.1}", report::display_round(total))),
-        indicators_used: scores.used[row],
-        selection: SelectionEcho::from(*sel),
-        indicators,
-        offer: offer_json(offer, code),
-    })
-}
-
-/// The offer figures of one territory with the options used (numbers that cannot be computed
-/// are `null`).
-fn offer_json(offer: &LevelOffer, code: &str) -> Option<Value> {
-    match offer.get(code).map(serde_json::to_value) {
-        Some(Ok(Value::Object(mut m))) => {
-            let options = &offer.options;
-            m.insert(
-                "options".into(),
-                serde_json::json!({"threshold": options.threshold, "distance_km": options.distance_km}),
-            );
-            Some(Value::Object(m))
-        }
-        _ => None,
-    }
-}
-
-fn details(
-    state: &AppState,
-    level: Level,
-    codes: &[String],
-    sel: &Selection,
-    options: &OfferOptions,
-) -> ApiResult<Vec<TerritoryDetail>> {
-    let scores = state.scores(level, sel)?;
-    let full = state.scores(level, &full_selection(state, sel)?)?;
-    let offer = state.offer(level, sel, options)?;
-    let inputs = DetailInputs {
-        sel,
-        scores: &scores,
-        full: &full,
-        offer: &offer,
-    };
-    codes
-        .iter()
-        .map(|c| detail(state, level, c, &inputs))
-        .collect()
-}
 
 /// One territory: population, parents, total score, per indicator raw value, class, label,
 /// unit, source and vintage, and the mediation offer.

@@ -2,5 +2,6 @@
 
 pub mod analyse;
 pub mod api;
+pub mod detail;
 pub mod export;
 pub mod tiles;
