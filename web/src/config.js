@@ -16,6 +16,13 @@ export const LEVEL_LABELS = {
  */
 export const AUTO_MIN_ZOOM = { region: 0, departement: 0, epci: 7, commune: 8.5, iris: 10.5 };
 
+/**
+ * Highest zoom when the map is fitted to a territory of each level: just below the zoom at which
+ * the next finer level appears, so that a commune is shown at commune level among its
+ * neighbours rather than cut into IRIS.
+ */
+export const FIT_MAX_ZOOM = { region: 6.9, departement: 8.4, epci: 8.4, commune: 10.4, iris: 13 };
+
 /*
  * The classes 1..10 of a score: colour, text colour over it and lowest score of each class. They
  * are the server's (`/api/meta` → `rules`, defined once in Rust, shared with the printed

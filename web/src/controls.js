@@ -119,9 +119,21 @@ export function initControls({ state, catalogue, meta, onChange }) {
         <output for="w-${esc(k)}">${w}</output>
       </div>`;
     }).join('');
+    $('weights').insertAdjacentHTML('beforeend', '<p class="fr-error-text" id="weights-error" role="alert" hidden></p>');
     let timer = null;
     document.querySelectorAll('#weights input[type="range"]').forEach((r) => r.addEventListener('input', () => {
-      const w = Number(r.value);
+      let w = Number(r.value);
+      // A score needs at least one weight above 0: the last one cannot go to 0.
+      const others = active.filter((k) => k !== r.dataset.key).map((k) => state.weights[k] ?? 1);
+      const error = $('weights-error');
+      if (w === 0 && others.every((x) => x === 0)) {
+        w = Number(r.step) || 0.5;
+        r.value = String(w);
+        error.textContent = 'Au moins un indicateur doit garder un poids supérieur à 0 : sinon aucun score ne peut être calculé.';
+        error.hidden = false;
+      } else {
+        error.hidden = true;
+      }
       r.nextElementSibling.textContent = String(w);
       if (w === 1) delete state.weights[r.dataset.key]; else state.weights[r.dataset.key] = w;
       clearTimeout(timer);

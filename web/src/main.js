@@ -6,13 +6,14 @@ import './style.css';
 import maplibregl from 'maplibre-gl';
 
 import { api, diagnosticUrl, exportUrl } from './api.js';
-import { DROM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
-import { activeIndicators, placesQuery, selectionQuery, stateFromHash, stateToHash } from './state.js';
+import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
+import { activeIndicators, placesQuery, sanitiseState, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  PLACES_CLUSTERS, ZB_LEVELS, addAnalyseLayers, addPlacesLayer, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTERS, ZB_LEVELS, addAnalyseLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
-import { compareCsv, profileLabels, renderCompare, renderDetail, renderDetailMessage } from './panel.js';
+import { compareCsv, profileLabels, renderCompare } from './panel.js';
+import { renderDetail, renderDetailMessage } from './detail.js';
 import { initAnalyse } from './analyse.js';
 import { initControls } from './controls.js';
 import { initOfferControls, initPlaceFilters } from './offer.js';
@@ -82,6 +83,7 @@ async function main() {
   const state = stateFromHash(location.hash);
   if (!catalogue.profiles.some((p) => p.key === state.profile)) state.profile = catalogue.profiles[0].key;
   if (state.level !== 'auto' && !levels.includes(state.level)) state.level = 'auto';
+  const fixes = sanitiseState(state, catalogue);
   viewer.state = state;
   viewer.query = selectionQuery(state, catalogue);
 
@@ -90,7 +92,12 @@ async function main() {
     try { tileJsons[l] = await api.tileJson(l, viewer.query); } catch { /* defaults */ }
   }));
 
-  const map = await createMap({ container: 'map', bbox: meta.bbox, basemap: config.basemap, center: state.center, zoom: state.zoom });
+  // The first view: metropolitan France (or the store's own box), with buttons on the map for
+  // the initial view and each overseas département the store covers.
+  const home = initialBbox(meta.bbox, METROPOLE.bbox);
+  const views = [{ key: 'home', label: 'Vue initiale', title: 'Revenir à la vue de départ', bbox: home },
+    ...DROM.filter((d) => intersects(meta.bbox, d.bbox)).map((d) => ({ key: d.code, label: d.short || d.name, title: d.name, bbox: d.bbox }))];
+  const map = await createMap({ container: 'map', bbox: home, basemap: config.basemap, center: state.center, zoom: state.zoom, views });
   viewer.map = map;
   addTerritoryLayers(map, levels, viewer.query, tileJsons);
   addAnalyseLayers(map, levels);
@@ -161,16 +168,17 @@ async function main() {
   document.addEventListener('click', (e) => {
     if (!e.target.closest('.ifn-menu')) { $('export-menu').hidden = true; $('export-btn').setAttribute('aria-expanded', 'false'); }
   });
-  $('export-selection').addEventListener('click', () => {
+  function downloadCompareCsv() {
     if (!viewer.compared.length) { toast('Ajoutez d\'abord des territoires à la comparaison.'); return; }
     const blob = new Blob([compareCsv(viewer.compared)], { type: 'text/csv;charset=utf-8' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    a.download = 'ifn-selection.csv';
+    a.download = `ifn-comparaison-${state.profile}.csv`;
     document.body.appendChild(a);
     a.click();
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  });
+  }
+  $('export-selection').addEventListener('click', downloadCompareCsv);
   $('share').addEventListener('click', async () => {
     saveHash();
     await new Promise((r) => setTimeout(r, 200));
@@ -202,13 +210,16 @@ async function main() {
       $(`tab-${t}`).setAttribute('aria-selected', String(t === tab));
       $(t).hidden = t !== tab;
     }
+    // The comparison needs room for its columns: the panel widens while it is shown.
+    document.body.classList.toggle('panel-wide', tab === 'compare' && state.selection.length > 2);
+    document.body.style.setProperty('--compared-n', String(Math.min(6, state.selection.length)));
     if (tab === 'analyse' && analyse) analyse.refresh();
   }
   for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openPanel(t));
   $('open-analyse').addEventListener('click', () => openPanel('analyse'));
   $('panel-close').addEventListener('click', () => {
     $('panel').hidden = true;
-    document.body.classList.remove('panel-open');
+    document.body.classList.remove('panel-open', 'panel-wide');
     state.detail = null;
     markSelected();
     saveHash();
@@ -225,10 +236,28 @@ async function main() {
       selectedFeature = { source: `src-${state.detail.level}`, sourceLayer: state.detail.level, id: state.detail.code };
       map.setFeatureState(selectedFeature, { selected: true });
     }
+    // Only the open territory's level keeps its outline layer: a visible layer makes MapLibre
+    // fetch its source's tiles, and the other levels are not drawn.
+    for (const l of levels) map.setLayoutProperty(`selected-${l}`, 'visibility', state.detail?.level === l ? 'visible' : 'none');
+  }
+
+  /** Fits the map to a territory's box, at most at the zoom where its own level is drawn. */
+  function fitTerritory(level, bbox, panelWillOpen = false, duration = undefined) {
+    const maxZoom = state.level === 'auto' ? FIT_MAX_ZOOM[level] ?? 13 : 13;
+    // An explicit `duration: undefined` would replace MapLibre's default and break the easing.
+    const options = { padding: fitPadding(60, panelWillOpen), maxZoom, ...(duration == null ? {} : { duration }) };
+    map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], options);
+  }
+
+  /** Adds territories to the comparison (those not there yet) and shows it. */
+  function compareWith(list) {
+    for (const t of list) if (!inSelection(t.level, t.code)) state.selection.push({ level: t.level, code: t.code });
+    saveHash();
+    refreshCompare().then(() => openPanel('compare'));
   }
 
   let detailSeq = 0;
-  async function showDetail(level, code, { tab = true } = {}) {
+  async function showDetail(level, code, { tab = true, fit = false } = {}) {
     state.detail = { level, code };
     markSelected();
     saveHash();
@@ -242,10 +271,17 @@ async function main() {
       renderDetail($('detail'), t, {
         inSelection: inSelection(level, code),
         onToggleSelection: () => toggleSelection(t),
-        onZoom: () => map.fitBounds([[t.bbox[0], t.bbox[1]], [t.bbox[2], t.bbox[3]]], { padding: fitPadding(60), maxZoom: 13 }),
+        onZoom: () => t.bbox && fitTerritory(t.level, t.bbox),
+        onOpen: (l, c) => showDetail(l, c, { fit: true }),
+        onCompareWith: (l, c) => compareWith([{ level: t.level, code: t.code }, { level: l, code: c }]),
+        openable: () => true,
         diagnosticHref: diagnosticUrl(level, code, viewer.query),
       });
       if (t.total != null && analyse) analyse.rankLine(level, code, $('detail-rank'));
+      if (fit && t.bbox) {
+        if (state.level !== 'auto' && levels.includes(level)) { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
+        fitTerritory(level, t.bbox);
+      }
     } catch (e) {
       if (seq !== detailSeq) return;
       renderDetailMessage($('detail'), `Impossible d'afficher ce territoire : ${esc(e.message)}`);
@@ -276,7 +312,9 @@ async function main() {
       onRemove: (n) => toggleSelection(viewer.compared[n]),
       onOpen: (n) => showDetail(viewer.compared[n].level, viewer.compared[n].code),
       onClear: () => { state.selection = []; saveHash(); refreshCompare(); },
+      onCsv: downloadCompareCsv,
     });
+    markCompared(map, levels, viewer.compared);
   }
 
   // ---------------------------------------------------------------- map interactions
@@ -455,7 +493,7 @@ async function main() {
   // ---------------------------------------------------------------- search
   initSearch({
     onPick: (r) => {
-      if (r.bbox) map.fitBounds([[r.bbox[0], r.bbox[1]], [r.bbox[2], r.bbox[3]]], { padding: fitPadding(60, true), maxZoom: 13, duration: 600 });
+      if (r.bbox) fitTerritory(r.level, r.bbox, true, 600);
       const level = levels.includes(r.level) ? r.level : null;
       if (level) {
         if (state.level !== 'auto') { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
@@ -478,6 +516,7 @@ async function main() {
     if (!state.detail) openPanel('compare');
   }
   updateExportLinks();
+  if (fixes.length) toast(`Lien corrigé : ${fixes.join(' ; ')}.`);
   viewer.ready = true;
   viewer.activeIndicators = () => activeIndicators(state, catalogue);
   document.body.dataset.ready = 'true';

@@ -26,7 +26,44 @@ function baseStyle(basemap) {
 }
 
 /** Creates the map; resolves once the style is loaded. */
-export function createMap({ container, bbox, basemap, center, zoom }) {
+/**
+ * Buttons on the map to jump between the store's territories: the initial view (metropolitan
+ * France, or the whole store) and each overseas département, as the public IFN site's insets.
+ * `views`: `[{ label, title, bbox }]`.
+ */
+class ViewsControl {
+  constructor(views) { this.views = views; }
+
+  onAdd(map) {
+    this.el = document.createElement('div');
+    this.el.className = 'maplibregl-ctrl ifn-views';
+    this.el.setAttribute('role', 'group');
+    this.el.setAttribute('aria-label', 'Aller à un territoire');
+    for (const v of this.views) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'ifn-view-btn';
+      b.textContent = v.label;
+      b.title = v.title;
+      b.dataset.view = v.key;
+      b.addEventListener('click', () => map.fitBounds([[v.bbox[0], v.bbox[1]], [v.bbox[2], v.bbox[3]]], { padding: 30 }));
+      this.el.appendChild(b);
+    }
+    return this.el;
+  }
+
+  onRemove() { this.el.remove(); }
+}
+
+/** The box the map opens on: metropolitan France when the store spans it and overseas
+ * départements (their true positions would shrink it to a stamp), else the whole store. */
+export function initialBbox(bbox, metropole) {
+  const spansOceans = bbox[2] - bbox[0] > 25 || bbox[3] - bbox[1] > 25;
+  const coversMetropole = bbox[0] <= metropole[2] && metropole[0] <= bbox[2] && bbox[1] <= metropole[3] && metropole[1] <= bbox[3];
+  return spansOceans && coversMetropole ? metropole : bbox;
+}
+
+export function createMap({ container, bbox, basemap, center, zoom, views }) {
   const options = {
     container,
     style: baseStyle(basemap),
@@ -34,6 +71,19 @@ export function createMap({ container, bbox, basemap, center, zoom }) {
     // Needed so that tests (and "copy image") can read pixels back from the canvas.
     canvasContextAttributes: { preserveDrawingBuffer: true },
     dragRotate: false,
+    // MapLibre's own controls, in French.
+    locale: {
+      'NavigationControl.ZoomIn': 'Zoomer',
+      'NavigationControl.ZoomOut': 'Dézoomer',
+      'NavigationControl.ResetBearing': 'Réorienter vers le nord',
+      'AttributionControl.ToggleAttribution': 'Afficher ou masquer les crédits',
+      'AttributionControl.MapFeedback': 'Signaler une erreur de carte',
+      'ScaleControl.Meters': 'm',
+      'ScaleControl.Kilometers': 'km',
+      'Map.Title': 'Carte',
+      'Marker.Title': 'Repère',
+      'Popup.Close': 'Fermer',
+    },
     pitchWithRotate: false,
     maxZoom: 15,
   };
@@ -46,6 +96,7 @@ export function createMap({ container, bbox, basemap, center, zoom }) {
   }
   const map = new maplibregl.Map(options);
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  if (views?.length) map.addControl(new ViewsControl(views), 'top-left');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
   map.touchZoomRotate.disableRotation();
   return new Promise((resolve, reject) => {
@@ -109,12 +160,33 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
       },
     });
   }
+  // Territories in the comparison: a dashed outline, whatever level is drawn.
+  for (const level of levels) {
+    map.addLayer({
+      id: `compared-${level}`,
+      type: 'line',
+      source: `src-${level}`,
+      'source-layer': level,
+      layout: { visibility: 'none' },
+      paint: {
+        'line-color': '#000091',
+        'line-width': 2.5,
+        'line-dasharray': [2, 1],
+        'line-opacity': ['case', ['boolean', ['feature-state', 'compared'], false], 1, 0],
+      },
+    });
+  }
   // Départements stay outlined under finer levels, to keep one's bearings.
+  // Their own source, with no selection in its URL: a new selection does not refetch them.
   if (levels.includes('departement')) {
+    const tj = tileJsons.departement || {};
+    map.addSource('src-outline', {
+      type: 'vector', tiles: [tileUrl('departement', '')], minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
+    });
     map.addLayer({
       id: 'outline-departement',
       type: 'line',
-      source: 'src-departement',
+      source: 'src-outline',
       'source-layer': 'departement',
       layout: { visibility: 'none' },
       paint: { 'line-color': '#161616', 'line-width': 1.4, 'line-opacity': 0.7 },
@@ -361,4 +433,22 @@ export function setAnalyseValues(map, level, values) {
     codes.push(code);
   }
   analysed.set(level, codes);
+}
+
+/** Compared territories currently outlined, as feature ids. */
+let comparedIds = [];
+
+/**
+ * Outlines the compared territories (`[{level, code}]`); the outline layer of a level is shown
+ * only when it has one, so that no hidden level's tiles are fetched for nothing.
+ */
+export function markCompared(map, levels, list) {
+  for (const id of comparedIds) map.setFeatureState(id, { compared: false });
+  comparedIds = list.filter((t) => map.getSource(`src-${t.level}`))
+    .map((t) => ({ source: `src-${t.level}`, sourceLayer: t.level, id: t.code }));
+  for (const id of comparedIds) map.setFeatureState(id, { compared: true });
+  for (const level of levels) {
+    const used = list.some((t) => t.level === level);
+    map.setLayoutProperty(`compared-${level}`, 'visibility', used ? 'visible' : 'none');
+  }
 }

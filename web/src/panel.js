@@ -1,4 +1,5 @@
-// The right-hand panel: "Détail du score" card and the comparison of selected territories.
+// The right-hand panel's comparison of selected territories, and the cells shared with the
+// detail card (detail.js).
 
 import { LEVEL_LABELS, OFFER_KINDS, colourOf, textColourOf, fmt, fmtKm, fmtOption, fmtPct, fmtPop, fmtScore } from './config.js';
 import { esc } from './esc.js';
@@ -6,129 +7,24 @@ import { esc } from './esc.js';
 /** Profile key → French label, set once the catalogue is loaded. */
 export const profileLabels = {};
 
-function rawText(ind) {
+export function rawText(ind) {
   if (ind.raw == null) return '—';
   const unit = ind.unit === '%' ? ' %' : ind.unit ? ` ${ind.unit}` : '';
   return `${fmt(ind.raw, 1)}${unit}`;
 }
 
-function classCell(c) {
+export function classCell(c) {
   if (c == null) return '<span class="ifn-class ifn-class--missing" title="Donnée manquante">—</span>';
   return `<span class="ifn-class" style="background:${colourOf(c)};color:${textColourOf(c)}">${fmt(c, Number.isInteger(c) ? 0 : 1)}</span>`;
 }
 
-function scoreCell(t) {
+export function scoreCell(t) {
   if (t.total == null) return classCell(null);
   return `<span class="ifn-class" style="background:${colourOf(t.total)};color:${textColourOf(t.total)}">${fmtScore(t.total, t.total_display)}</span>`;
 }
 
-const REFERENCE_LABELS = { france: 'France entière', region: 'région', departement: 'département' };
-
-/** Number of zones blanches codes listed in the card before "…". */
-const ZB_LISTED = 40;
-
-/** Population with its unit, or "—". */
-const pop = (x) => (x == null ? '—' : `${fmtPop(x)} hab.`);
-
-/**
- * The « Offre de médiation » section of the detail card, from the `offer` object of the API:
- * places by kind (count, per 10,000 inhabitants, mean distance), fragile population, share of
- * it beyond the access distance, zones blanches.
- */
-function offerSection(t, diagnosticHref) {
-  const o = t.offer;
-  const link = `<p class="ifn-diagnostic"><a class="fr-link fr-link--sm" id="detail-diagnostic" href="${esc(diagnosticHref)}" target="_blank" rel="noopener"
-      title="Diagnostic territorial (imprimable) — nouvelle fenêtre">Diagnostic territorial (imprimable)</a></p>`;
-  if (!o) {
-    return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
-      <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
-      <p class="ifn-hint" id="offer-missing">Offre de médiation non disponible pour ce territoire.</p>${link}</section>`;
-  }
-  const threshold = fmtOption(o.options?.threshold);
-  const distance = fmtOption(o.options?.distance_km);
-  const share = o.fragile_population != null && o.population ? o.fragile_population / o.population : null;
-  const zb = o.zones_blanches || [];
-  const rows = OFFER_KINDS.map((k) => `<tr data-kind="${k.key}">
-      <th scope="row">${esc(k.label)}</th>
-      <td class="ifn-num" data-field="places">${o.places?.[k.key] == null ? '—' : fmtPop(o.places[k.key])}</td>
-      <td class="ifn-num" data-field="places_per_10k">${fmt(o.places_per_10k?.[k.key], 1)}</td>
-      <td class="ifn-num" data-field="mean_distance_km">${fmtKm(o.mean_distance_km?.[k.key])}</td>
-    </tr>`).join('');
-  const zbList = zb.length ? `<details class="ifn-zb-list"><summary>Codes des zones blanches</summary>
-      <p>${zb.slice(0, ZB_LISTED).map(esc).join(', ')}${zb.length > ZB_LISTED ? `, … (${fmtPop(zb.length)} au total)` : ''}</p></details>` : '';
-  return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
-    <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
-    <p class="ifn-hint" id="offer-options">Fragile : unité de score ≥ ${threshold} · accès : un lieu à moins de ${distance} km</p>
-    <dl class="ifn-offer-facts">
-      <div><dt>Population fragile</dt><dd><span id="offer-fragile-population">${pop(o.fragile_population)}</span>${share == null ? '' : ` <span class="ifn-hint-inline">(${fmtPct(share)} des habitants)</span>`}</dd></div>
-      <div><dt>Fragiles à plus de ${distance} km d'un lieu</dt><dd><span id="offer-share-beyond">${fmtPct(o.fragile_share_beyond)}</span>${o.fragile_population_beyond == null ? '' : ` <span class="ifn-hint-inline">(${pop(o.fragile_population_beyond)})</span>`}</dd></div>
-      <div><dt>Lieux pour 10&nbsp;000 hab. fragiles</dt><dd id="offer-per-10k-fragile">${fmt(o.places_per_10k_fragile, 1)}</dd></div>
-      <div><dt>Distance moyenne au lieu le plus proche</dt><dd><span id="offer-mean-distance">${fmtKm(o.mean_distance_km?.all)}</span> <span class="ifn-hint-inline">(fragiles : <span id="offer-fragile-mean-distance">${fmtKm(o.fragile_mean_distance_km)}</span>)</span></dd></div>
-      <div><dt>Zones blanches</dt><dd><span id="offer-zones-blanches">${fmtPop(zb.length)}</span>${zb.length ? ` <span class="ifn-hint-inline">(${pop(o.zones_blanches_population)})</span>` : ''}</dd></div>
-    </dl>
-    <table class="ifn-offer-table" id="offer-places">
-      <caption>Lieux de médiation du territoire</caption>
-      <thead><tr><th scope="col">Type</th><th scope="col">Lieux</th><th scope="col">Pour 10&nbsp;000 hab.</th><th scope="col">Distance moyenne</th></tr></thead>
-      <tbody>${rows}</tbody>
-    </table>
-    ${zbList}
-    ${o.units_without_centre ? `<p class="ifn-hint">${fmtPop(o.units_without_centre)} unité(s) sans contour connu, laissée(s) hors des distances.</p>` : ''}
-    <p class="ifn-hint">Zone blanche : unité de base (IRIS, ou commune non découpée) fragile sans aucun lieu de médiation à moins de ${distance} km de son centre. Distances à vol d'oiseau, pondérées par la population.</p>
-    ${link}
-  </section>`;
-}
-
-/** Renders the detail card of one territory (answer of /api/territories/{level}/{code}). */
-export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, diagnosticHref }) {
-  const parents = (t.parents || []).map((p) => `${esc(LEVEL_LABELS[p.level] || p.level)} : ${esc(p.name)}`).join(' · ');
-  const rows = (axis) => t.indicators.filter((i) => i.axis === axis).map((i) => `
-      <tr class="${i.selected ? 'is-selected' : 'is-unselected'}">
-        <th scope="row"><span class="ifn-ind-label">${esc(i.label)}</span>
-          ${i.selected ? `<span class="ifn-weight" title="Poids dans le score">×${fmt(i.weight, i.weight % 1 ? 1 : 0)}</span>` : '<span class="ifn-weight" title="Indicateur non retenu dans le score">non retenu</span>'}</th>
-        <td>${classCell(i.class)}</td>
-        <td class="ifn-num">${rawText(i)}</td>
-      </tr>`).join('');
-  const table = (axis, title) => {
-    const body = rows(axis);
-    if (!body) return '';
-    return `<table class="ifn-table">
-      <caption>${title}</caption>
-      <thead><tr><th scope="col">Indicateur</th><th scope="col">Classe</th><th scope="col">Valeur</th></tr></thead>
-      <tbody>${body}</tbody></table>`;
-  };
-  el.innerHTML = `
-    <div class="ifn-card" data-level="${esc(t.level)}" data-code="${esc(t.code)}">
-      <p class="ifn-card-level">${esc(LEVEL_LABELS[t.level] || t.level)} · ${esc(t.code)}</p>
-      <h2 class="ifn-card-title">${esc(t.name)}</h2>
-      ${parents ? `<p class="ifn-hint">${parents}</p>` : ''}
-      <div class="ifn-score-row">
-        <div class="ifn-score" style="background:${colourOf(t.total)};color:${textColourOf(t.total)}">
-          <span class="ifn-score-value" id="detail-score">${fmtScore(t.total, t.total_display)}</span><span class="ifn-score-max">/ 10</span>
-        </div>
-        <dl class="ifn-facts">
-          <div><dt>Population</dt><dd id="detail-population">${fmtPop(t.population)} hab.</dd></div>
-          <div><dt>Indicateurs utilisés</dt><dd>${esc(t.indicators_used)}</dd></div>
-          <div><dt>Profil</dt><dd>${esc(profileLabels[t.selection?.profile] || t.selection?.profile)}</dd></div>
-        </dl>
-      </div>
-      <p class="ifn-rank" id="detail-rank"></p>
-      <div class="ifn-card-actions">
-        <button type="button" class="fr-btn fr-btn--sm" id="detail-toggle-selection">${inSelection ? 'Retirer de la comparaison' : 'Ajouter à la comparaison'}</button>
-        <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" id="detail-zoom">Centrer la carte</button>
-      </div>
-      ${offerSection(t, diagnosticHref)}
-      ${table('ifn', 'Indice (axe IFN)')}
-      ${table('contexte', 'Contexte du territoire')}
-      <p class="ifn-hint">Classe : de 1 (faible fragilité) à 10 (forte), par rapport à la référence « ${esc(REFERENCE_LABELS[t.selection?.reference] || t.selection?.reference)} ». Valeur brute pondérée par la population.</p>
-    </div>`;
-  el.querySelector('#detail-toggle-selection').addEventListener('click', onToggleSelection);
-  el.querySelector('#detail-zoom').addEventListener('click', onZoom);
-}
-
-/** Renders a message in the detail tab (nothing selected, error…). */
-export function renderDetailMessage(el, html) {
-  el.innerHTML = `<div class="ifn-card"><p class="ifn-hint">${html}</p></div>`;
-}
+/** Whether a territory's score lacks some selected indicators. */
+const incomplete = (t) => t.indicators_selected != null && t.indicators_used < t.indicators_selected;
 
 /** Horizontal bar chart of the totals, plain SVG: the name above each bar, the score after it. */
 function barChart(list) {
@@ -136,7 +32,8 @@ function barChart(list) {
   const bars = list.map((t, i) => {
     const y = 20 + i * rowH;
     const w = t.total == null ? 0 : (t.total / 10) * barW;
-    const name = t.name.length > 48 ? `${t.name.slice(0, 47)}…` : t.name;
+    const short = t.name.length > 48 ? `${t.name.slice(0, 47)}…` : t.name;
+    const name = incomplete(t) ? `${short} ⚠ ${t.indicators_used}/${t.indicators_selected} indicateurs` : short;
     return `<g>
       <text x="0" y="${y + 9}" class="ifn-chart-label">${esc(name)}</text>
       <rect x="0" y="${y + 13}" width="${w.toFixed(1)}" height="14" fill="${colourOf(t.total)}" stroke="#3a3a3a" stroke-width="0.5"></rect>
@@ -160,7 +57,7 @@ function offerRows(list) {
 }
 
 /** Renders the comparison of several territory details side by side. */
-export function renderCompare(el, list, { onRemove, onOpen, onClear }) {
+export function renderCompare(el, list, { onRemove, onOpen, onClear, onCsv }) {
   if (!list.length) {
     el.innerHTML = '<div class="ifn-card"><p class="ifn-hint">Aucun territoire sélectionné. Cliquez sur un territoire puis « Ajouter à la comparaison ».</p></div>';
     return;
@@ -188,18 +85,24 @@ export function renderCompare(el, list, { onRemove, onOpen, onClear }) {
         <caption class="fr-sr-only">Comparaison des territoires sélectionnés</caption>
         <thead><tr><th scope="col">Territoire</th>${head}</tr></thead>
         <tbody>
-          <tr class="ifn-total-row"><th scope="row">Score IFN</th>${list.map((t) => `<td>${scoreCell(t)}</td>`).join('')}</tr>
+          <tr class="ifn-total-row"><th scope="row">Score IFN</th>${list.map((t) => `<td>${scoreCell(t)}${incomplete(t)
+    ? `<br><span class="ifn-incomplete" title="Score calculé sans certains indicateurs retenus : données manquantes">⚠ ${t.indicators_used} indicateurs sur ${t.indicators_selected}</span>` : ''}</td>`).join('')}</tr>
           <tr><th scope="row">Population</th>${list.map((t) => `<td class="ifn-num">${fmtPop(t.population)}</td>`).join('')}</tr>
           ${offerRows(list)}
           ${body}
         </tbody>
       </table>
       </div>
-      <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" id="compare-clear">Vider la sélection</button>
+      ${list.some(incomplete) ? '<p class="ifn-hint">⚠ : score calculé sans certains indicateurs retenus (données manquantes) ; à comparer avec prudence.</p>' : ''}
+      <div class="ifn-card-actions">
+        <button type="button" class="fr-btn fr-btn--secondary fr-btn--sm" id="compare-csv">Exporter la comparaison (CSV)</button>
+        <button type="button" class="fr-btn fr-btn--tertiary fr-btn--sm" id="compare-clear">Vider la sélection</button>
+      </div>
     </div>`;
   el.querySelectorAll('[data-remove]').forEach((b) => b.addEventListener('click', () => onRemove(Number(b.dataset.remove))));
   el.querySelectorAll('[data-open]').forEach((b) => b.addEventListener('click', () => onOpen(Number(b.dataset.open))));
   el.querySelector('#compare-clear').addEventListener('click', onClear);
+  el.querySelector('#compare-csv').addEventListener('click', onCsv);
 }
 
 /** CSV of compared territories, built in the browser (semicolon-free, RFC 4180 quoting). */

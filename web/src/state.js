@@ -103,6 +103,33 @@ export function stateFromHash(hash) {
   return s;
 }
 
+/**
+ * Brings a state read from a link back within what the store accepts (a link may be old or
+ * hand-edited): a known reference, indicators of the profile that have data, at least one
+ * weight above 0. Returns the corrections made, in French, to tell the user.
+ */
+export function sanitiseState(s, catalogue) {
+  const fixes = [];
+  if (!['france', 'region', 'departement'].includes(s.reference)) {
+    fixes.push(`référence « ${s.reference} » inconnue, remplacée par la France entière`);
+    s.reference = 'france';
+  }
+  const profile = catalogue.profiles.find((p) => p.key === s.profile);
+  const available = new Set(catalogue.available || catalogue.indicators.map((i) => i.key));
+  if (profile && s.indicators) {
+    const keep = s.indicators.filter((k) => available.has(k) && (profile.ifn.includes(k) || profile.contexte.includes(k)));
+    if (keep.length !== s.indicators.length) fixes.push('indicateurs inconnus ou sans données retirés');
+    s.indicators = keep.length ? keep : null;
+  }
+  const active = activeIndicators(s, catalogue);
+  for (const k of Object.keys(s.weights)) if (!active.includes(k)) delete s.weights[k];
+  if (active.length && active.every((k) => (s.weights[k] ?? 1) === 0)) {
+    fixes.push('tous les poids étaient à 0 : poids égaux rétablis');
+    s.weights = {};
+  }
+  return fixes;
+}
+
 /** Writes a state as a hash string (without the leading "#"). */
 export function stateToHash(s) {
   const q = new URLSearchParams();
