@@ -54,31 +54,97 @@ impl Entry {
     }
 }
 
-/// Rank of a match: exact code, then name (or code) prefix, then name substring.
-fn rank(e: &Entry, q: &str) -> Option<u8> {
-    if e.folded_code == q {
+/// Common abbreviations of French place and EPCI names, expanded in queries ("st feneuil" →
+/// "saint feneuil", "cc du pays" → "communaute de communes du pays").
+/// A query is matched both as typed and expanded, so "st" still finds "Strasbourg".
+const ABBREVIATIONS: [(&str, &str); 7] = [
+    ("st", "saint"),
+    ("ste", "sainte"),
+    ("sts", "saints"),
+    ("stes", "saintes"),
+    ("cc", "communaute de communes"),
+    ("ca", "communaute d agglomeration"),
+    ("cu", "communaute urbaine"),
+];
+
+/// A folded query with its abbreviations expanded, as one string and as words.
+struct Query {
+    text: String,
+    words: Vec<String>,
+}
+
+impl Query {
+    /// The folded query, its abbreviations expanded when `expand`.
+    fn new(raw: &str, expand: bool) -> Query {
+        let folded = fold(raw);
+        let words: Vec<String> = folded
+            .split_whitespace()
+            .flat_map(|w| {
+                let expanded = ABBREVIATIONS
+                    .iter()
+                    .find(|(a, _)| expand && *a == w)
+                    .map_or(w, |(_, full)| *full);
+                expanded.split(' ').map(str::to_string).collect::<Vec<_>>()
+            })
+            .collect();
+        Query {
+            text: words.join(" "),
+            words,
+        }
+    }
+}
+
+/// Rank of a match: exact code, exact name, name (or code) prefix, every word of the query
+/// starting a word of the name (in any order), then name substring.
+fn rank(e: &Entry, q: &Query, raw: &str) -> Option<u8> {
+    if e.folded_code == raw {
         Some(0)
-    } else if e.folded_name == q {
+    } else if e.folded_name == q.text {
         Some(1)
-    } else if e.folded_name.starts_with(q) || e.folded_code.starts_with(q) {
+    } else if e.folded_name.starts_with(&q.text) || e.folded_code.starts_with(raw) {
         Some(2)
-    } else if e.folded_name.contains(q) {
+    } else if q
+        .words
+        .iter()
+        .all(|w| e.folded_name.split(' ').any(|n| n.starts_with(w.as_str())))
+    {
         Some(3)
+    } else if e.folded_name.contains(&q.text) {
+        Some(4)
     } else {
         None
     }
 }
 
+/// Whether `iris` is the only IRIS of a commune also found (same name, population and
+/// département): a commune not divided into IRIS is listed once, as a commune.
+fn is_twin(iris: &Entry, found: &[(u8, &Entry)]) -> bool {
+    iris.level == Level::Iris
+        && found.iter().any(|(_, c)| {
+            c.level == Level::Commune
+                && c.folded_name == iris.folded_name
+                && c.parent == iris.parent
+                && (c.population - iris.population).abs() < 0.5
+        })
+}
+
 /// The best `limit` entries matching `query`: rank, then population (largest first), then
 /// coarser level, then code, so results are deterministic.
 pub fn search<'a>(entries: &'a [Entry], query: &str, limit: usize) -> Vec<&'a Entry> {
-    let q = fold(query);
-    if q.is_empty() {
+    let (typed, expanded) = (Query::new(query, false), Query::new(query, true));
+    if typed.words.is_empty() {
         return Vec::new();
     }
+    let raw = query.trim().to_lowercase();
     let mut hits: Vec<(u8, &Entry)> = entries
         .iter()
-        .filter_map(|e| rank(e, &q).map(|r| (r, e)))
+        .filter_map(|e| {
+            let best = match (rank(e, &typed, &raw), rank(e, &expanded, &raw)) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            best.map(|r| (r, e))
+        })
         .collect();
     hits.sort_by(|(ra, a), (rb, b)| {
         ra.cmp(rb)
@@ -86,7 +152,13 @@ pub fn search<'a>(entries: &'a [Entry], query: &str, limit: usize) -> Vec<&'a En
             .then(b.level.cmp(&a.level))
             .then(a.code.cmp(&b.code))
     });
-    hits.into_iter().take(limit).map(|(_, e)| e).collect()
+    let twins: Vec<bool> = hits.iter().map(|(_, e)| is_twin(e, &hits)).collect();
+    hits.iter()
+        .zip(twins)
+        .filter(|(_, twin)| !twin)
+        .take(limit)
+        .map(|((_, e), _)| *e)
+        .collect()
 }
 
 #[cfg(test)]
@@ -131,6 +203,49 @@ mod tests {
             ["01003", "01002"],
             "prefix before substring even when smaller"
         );
+    }
+
+    #[test]
+    fn abbreviations_and_words_in_any_order_are_found() {
+        let mut e = vec![
+            entry("1", "Saint-Feneuil", 10.0),
+            entry("2", "Communauté de communes du Pays de Charay", 50.0),
+            entry("3", "Communauté d'agglomération d'Orvec-les-Bois", 80.0),
+            entry("4", "Feneuil-le-Haut", 5.0),
+        ];
+        e[1].level = Level::Epci;
+        e[2].level = Level::Epci;
+        e.push(entry("5", "Strasbourg", 1e5));
+        let codes = |q: &str| -> Vec<String> {
+            search(&e, q, 10)
+                .iter()
+                .map(|e| e.code.clone())
+                .collect()
+        };
+        assert_eq!(codes("st feneuil"), ["1"]);
+        assert_eq!(codes("St-Fen"), ["1"]);
+        assert_eq!(codes("cc du pays"), ["2"]);
+        assert_eq!(codes("orvec bois"), ["3"]);
+        assert_eq!(codes("communaute orvec"), ["3"]);
+        assert_eq!(codes("ca orvec"), ["3"]);
+        // A whole-name prefix ranks before a word match, whatever the population.
+        assert_eq!(codes("feneuil"), ["4", "1"]);
+        // An abbreviation is also matched as typed.
+        assert_eq!(codes("st")[0], "5");
+    }
+
+    #[test]
+    fn a_commune_with_a_single_iris_is_listed_once() {
+        let mut iris = entry("X30250000", "Valay-sur-Mer", 94.0);
+        iris.level = Level::Iris;
+        let mut other_iris = entry("X30260001", "Valay-sur-Mer", 40.0);
+        other_iris.level = Level::Iris;
+        let e = [entry("X3025", "Valay-sur-Mer", 94.0), iris, other_iris];
+        let r: Vec<&str> = search(&e, "valay", 10)
+            .iter()
+            .map(|e| e.code.as_str())
+            .collect();
+        assert_eq!(r, ["X3025", "X30260001"]);
     }
 
     #[test]
