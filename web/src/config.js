@@ -96,7 +96,8 @@ export const PLACE_KIND_COLOURS = {
   france_services: '#000091',
   conseiller_numerique: '#c9191e',
   aidants_connect: '#18753c',
-  bibliotheque: '#b34000',
+  // Not a second red: its luminance differs from the conseiller numérique's (shapes differ too).
+  bibliotheque: '#e0a100',
   autre: '#666666',
 };
 

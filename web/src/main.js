@@ -9,12 +9,13 @@ import { api, diagnosticUrl, exportUrl } from './api.js';
 import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, sanitiseState, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  PLACES_CLUSTERS, ZB_LEVELS, addAnalyseLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTERS, PLACES_MIN_ZOOM, ZB_LEVELS, addAnalyseLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare } from './panel.js';
 import { renderDetail, renderDetailMessage } from './detail.js';
 import { initAnalyse } from './analyse.js';
+import { PLACE_SHAPES, SHAPE_NAMES } from './icons.js';
 import { initControls } from './controls.js';
 import { initOfferControls, initPlaceFilters } from './offer.js';
 import { initSearch } from './search.js';
@@ -427,14 +428,21 @@ async function main() {
     }
     placesLayer.refresh();
     $('place-filters').disabled = !state.places;
+    placesLegend();
   };
+  // The places' legend on the map: each kind's shape and colour, shown with the places.
+  $('legend-places').innerHTML = `<p class="ifn-legend-title">Lieux de médiation</p><ul class="ifn-legend-places">${Object.entries(PLACE_KINDS)
+    .map(([k, v]) => `<li><img src="${placesLayer.icons[k]}" alt="${esc(SHAPE_NAMES[PLACE_SHAPES[k] || 'dot'])}" width="14" height="14"> ${esc(v.label)}</li>`).join('')}</ul>
+    <p class="ifn-hint-inline" id="legend-places-zoom">Visibles à partir du zoom ${PLACES_MIN_ZOOM} (disques : lieux regroupés)</p>`;
+  const placesLegend = () => { $('legend-places').hidden = !state.places; $('legend-places-zoom').hidden = map.getZoom() >= PLACES_MIN_ZOOM; };
+  map.on('zoomend', placesLegend);
   $('places-toggle').checked = state.places;
   $('places-toggle').addEventListener('change', (e) => { state.places = e.target.checked; setPlaces(); saveHash(); });
   setPlaces();
   try {
     const facets = await api.placeFacets();
     initPlaceFilters({
-      state, facets,
+      state, facets, icons: placesLayer.icons,
       onChange: () => {
         viewer.placesQuery = placesQuery(state);
         setPlacesQuery(map, viewer.placesQuery, state.placeKinds);

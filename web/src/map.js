@@ -3,6 +3,12 @@
 import maplibregl from 'maplibre-gl';
 import { AUTO_MIN_ZOOM, PLACE_KINDS, scoreColourExpression } from './config.js';
 import { placesTileUrl, tileUrl } from './api.js';
+import { addPlaceIcons, iconName } from './icons.js';
+
+/** Zoom from which the mediation places are drawn (France and regions stay unobstructed). */
+export const PLACES_MIN_ZOOM = 6;
+/** Zoom from which the number of places of a group is written. */
+const COUNT_MIN_ZOOM = 9;
 
 const BACKGROUND = '#f6f6f6';
 
@@ -285,21 +291,26 @@ export const PLACES_CLUSTERS = { clusterMaxZoom: null };
  */
 export function addPlacesLayer(map, query) {
   map.addSource('places', { type: 'vector', tiles: [placesTileUrl(query)], minzoom: 0, maxzoom: 14 });
+  // Discreet by default: small light discs for groups of places, drawn from zoom 6 only, so
+  // that the choropleth of France stays readable; their count is written from zoom 9.
   map.addLayer({
     id: 'places-clusters', type: 'circle', source: 'places', 'source-layer': 'places', filter: ['has', 'point_count'],
+    minzoom: PLACES_MIN_ZOOM,
     paint: {
-      // Light discs, so that the choropleth stays readable under the clusters.
-      'circle-color': 'rgba(255,255,255,0.85)', 'circle-stroke-color': '#000091', 'circle-stroke-width': 1.5,
-      'circle-radius': ['step', ['to-number', ['get', 'point_count'], 0], 11, 10, 13, 50, 16, 200, 20],
+      'circle-color': 'rgba(255,255,255,0.75)', 'circle-stroke-color': '#000091', 'circle-stroke-width': 1,
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], PLACES_MIN_ZOOM, ['step', ['to-number', ['get', 'point_count'], 0], 3, 10, 4, 50, 5, 200, 6],
+        COUNT_MIN_ZOOM, ['step', ['to-number', ['get', 'point_count'], 0], 10, 10, 12, 50, 14, 200, 17]],
     },
   });
+  const icons = addPlaceIcons(map, PLACE_KINDS);
   map.addLayer({
-    id: 'places-points', type: 'circle', source: 'places', 'source-layer': 'places', filter: ['!', ['has', 'point_count']],
-    paint: {
-      'circle-color': placeColourExpression(),
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 5, 2.5, 8, 4, 12, 6.5],
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 5, 0.6, 10, 1.5],
+    id: 'places-points', type: 'symbol', source: 'places', 'source-layer': 'places', filter: ['!', ['has', 'point_count']],
+    minzoom: PLACES_MIN_ZOOM,
+    layout: {
+      'icon-image': placeIconExpression(),
+      'icon-size': ['interpolate', ['linear'], ['zoom'], PLACES_MIN_ZOOM, 0.5, 9, 0.75, 12, 1],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
     },
   });
   // The count: a symbol layer when the style has glyphs (a configured basemap style), else HTML
@@ -310,11 +321,11 @@ export function addPlacesLayer(map, query) {
       layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-size': 12, 'text-allow-overlap': true, 'text-ignore-placement': true },
       paint: { 'text-color': '#000091' },
     });
-    return { refresh: () => {} };
+    return { refresh: () => {}, icons };
   }
   const markers = new Map();
   const update = () => {
-    if (map.getLayoutProperty('places-clusters', 'visibility') === 'none') {
+    if (map.getLayoutProperty('places-clusters', 'visibility') === 'none' || map.getZoom() < COUNT_MIN_ZOOM) {
       for (const m of markers.values()) m.remove();
       markers.clear();
       return;
@@ -339,7 +350,7 @@ export function addPlacesLayer(map, query) {
   map.on('render', () => {
     if (map.isSourceLoaded('places')) update();
   });
-  return { refresh: update };
+  return { refresh: update, icons };
 }
 
 /** Kinds of a cluster with their number of places (`count_<kind>`), in the legend's order. */
@@ -348,24 +359,24 @@ export function clusterKindCounts(p) {
 }
 
 /**
- * Colour of a place: its main kind, the first in the legend's order that it carries among the
- * kinds shown (`kinds` is "a|b"), so that a filtered place never wears an unticked kind's colour.
+ * Icon of a place: its main kind, the first in the legend's order that it carries among the
+ * kinds shown (`kinds` is "a|b"), so that a filtered place never wears an unticked kind's icon.
  */
-function placeColourExpression(shown = null) {
+function placeIconExpression(shown = null) {
   const kinds = ['concat', '|', ['to-string', ['get', 'kinds']], '|'];
   const expr = ['case'];
-  for (const [k, v] of Object.entries(PLACE_KINDS)) {
-    if (!shown || shown.includes(k)) expr.push(['in', `|${k}|`, kinds], v.colour);
+  for (const k of Object.keys(PLACE_KINDS)) {
+    if (!shown || shown.includes(k)) expr.push(['in', `|${k}|`, kinds], iconName(k));
   }
-  expr.push(PLACE_KINDS.autre?.colour || '#666666');
+  expr.push(iconName(PLACE_KINDS.autre ? 'autre' : Object.keys(PLACE_KINDS)[0]));
   return expr;
 }
 
-/** Points the places source at the tiles of a new filter query; `shown` = kinds ticked (null: all). */
+/** Points the places layer at a new filter query (tiles) and kinds shown (icons). */
 export function setPlacesQuery(map, query, shown = null) {
-  // The paint first: a paint change reloads the tiles from the worker's copy, which must not
+  // The style first: a style change reloads the tiles from the worker's copy, which must not
   // race with (and win over) the reload of the new tile URL.
-  map.setPaintProperty('places-points', 'circle-color', placeColourExpression(shown));
+  map.setLayoutProperty('places-points', 'icon-image', placeIconExpression(shown));
   map.getSource('places')?.setTiles([placesTileUrl(query)]);
 }
 

@@ -71,7 +71,7 @@ export function initOfferControls({ state, onChange }) {
  * Filters of the places layer, built from `/api/places/facets`: one checkbox per kind (with
  * its count), a select for the service and one for the public. `onChange()` after any change.
  */
-export function initPlaceFilters({ state, facets, onChange }) {
+export function initPlaceFilters({ state, facets, icons = {}, onChange }) {
   const kindFacets = new Map((facets?.kinds || []).map((k) => [k.key, k]));
   // Every kind the server knows, in the legend's order, with the facet's label and count.
   const kinds = PLACE_KIND_KEYS.map((key) => ({
@@ -84,7 +84,7 @@ export function initPlaceFilters({ state, facets, onChange }) {
   $('place-kinds').innerHTML = kinds.map((k) => `
     <div class="fr-checkbox-group fr-checkbox-group--sm ifn-kind-check">
       <input type="checkbox" id="kind-${esc(k.key)}" data-kind="${esc(k.key)}">
-      <label class="fr-label" for="kind-${esc(k.key)}"><span class="ifn-dot" style="background:${k.colour}"></span>${esc(k.label)}${count(k.count)}</label>
+      <label class="fr-label" for="kind-${esc(k.key)}">${icons[k.key] ? `<img class="ifn-kind-icon" src="${icons[k.key]}" alt="">` : `<span class="ifn-dot" style="background:${k.colour}"></span>`}${esc(k.label)}${count(k.count)}</label>
     </div>`).join('');
 
   const fillSelect = (select, values, all) => {
