@@ -79,6 +79,20 @@ export function scoreColourExpression(property = 'score') {
   return ['case', ['all', ['has', property], ['==', value, value], ['>=', value, 0]], step, MISSING_COLOUR];
 }
 
+/**
+ * Contrast mode: the ten colours spread in equal steps over `[lo, hi]`, the range of the values
+ * of the displayed level, instead of the method's fixed classes 1–10. Returns the expression and
+ * the lower bound of each colour (for the legend).
+ */
+export function spreadColourExpression(property, lo, hi) {
+  const width = hi > lo ? (hi - lo) / RAMP.length : 1;
+  const starts = RAMP.map((_, i) => lo + i * width);
+  const step = ['step', ['to-number', ['get', property]], RAMP[0]];
+  starts.slice(1).forEach((start, i) => step.push(start, RAMP[i + 1]));
+  const value = ['to-number', ['get', property], -1];
+  return { expression: ['case', ['all', ['has', property], ['==', value, value], ['>=', value, 0]], step, MISSING_COLOUR], starts };
+}
+
 /** Overseas départements with their bounding boxes [w, s, e, n] (WGS 84). */
 export const DROM = [
   { code: '971', name: 'Guadeloupe', bbox: [-61.81, 15.83, -61.0, 16.52] },

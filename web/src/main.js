@@ -6,7 +6,7 @@ import './style.css';
 import maplibregl from 'maplibre-gl';
 
 import { api, diagnosticUrl, exportUrl } from './api.js';
-import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
+import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, spreadColourExpression, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, sanitiseState, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
   PLACES_CLUSTERS, PLACES_MIN_ZOOM, ZB_LEVELS, addAnalyseLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
@@ -57,8 +57,12 @@ async function loadConfig() {
   return config;
 }
 
-function renderLegend() {
-  $('legend-list').innerHTML = RAMP.map((c, i) => `<li><span class="ifn-swatch" style="background:${c}"></span><span>${i + 1}</span></li>`).join('');
+/** The colour legend: the method's classes 1–10, or in contrast mode each colour's lower bound. */
+function renderLegend(spread = null) {
+  const label = (i) => (spread ? fmt(spread.starts[i], 1) : String(i + 1));
+  $('legend-list').innerHTML = RAMP.map((c, i) => `<li><span class="ifn-swatch" style="background:${c}"></span><span>${label(i)}</span></li>`).join('');
+  $('legend').querySelector('.ifn-legend-ends').innerHTML = spread
+    ? '<span>moins fragile de l\'échelle</span><span>plus fragile</span>' : '<span>1 faible</span><span>10 forte</span>';
 }
 
 function renderMeta(meta) {
@@ -367,11 +371,43 @@ async function main() {
   });
 
   // ---------------------------------------------------------------- selection changes
-  function applyColour() {
-    setColourProperty(map, levels, state.colour);
-    const def = catalogue.indicators.find((i) => i.key === state.colour);
-    $('legend-title').textContent = `${def ? `Classe : ${def.label}` : 'Indice de fragilité'} — ${LEVEL_LABELS[viewer.level] || ''}`;
+  // Contrast mode: the colours spread over the range of the displayed level's values, from the
+  // level's scores (one request per level and selection, kept).
+  const ranges = new Map();
+  async function levelRange(level, query, property) {
+    const key = `${level}?${query}`;
+    if (!ranges.has(key)) ranges.set(key, api.scores(level, query));
+    const scores = await ranges.get(key);
+    const values = scores.territories.map((t) => (property === 'score' ? t.total : t.classes?.[property]))
+      .filter((v) => v != null && Number.isFinite(v));
+    return values.length ? [Math.min(...values), Math.max(...values)] : null;
   }
+  let colourSeq = 0;
+  async function applyColour() {
+    const seq = ++colourSeq;
+    const def = catalogue.indicators.find((i) => i.key === state.colour);
+    const level = viewer.level;
+    $('legend-title').textContent = `${def ? `Classe : ${def.label}` : 'Indice de fragilité'} — ${LEVEL_LABELS[level] || ''}`;
+    $('contrast-toggle').checked = state.contrast;
+    let spread = null;
+    if (state.contrast && level) {
+      try {
+        const range = await levelRange(level, viewer.query, state.colour);
+        if (seq !== colourSeq) return;
+        if (range) spread = { level, ...spreadColourExpression(state.colour, range[0], range[1]), range };
+      } catch (e) {
+        toast(`Contraste renforcé indisponible : ${e.message}`);
+      }
+    }
+    setColourProperty(map, levels, state.colour, spread);
+    renderLegend(spread);
+    $('contrast-hint').hidden = !spread;
+    if (spread) {
+      $('contrast-hint').textContent = `Couleurs étalées de ${fmt(spread.range[0], 1)} à ${fmt(spread.range[1], 1)}, les valeurs extrêmes de l'échelle ${LEVEL_LABELS[level]} : ce ne sont plus les classes 1 à 10 de la méthode.`;
+    }
+    $('legend').classList.toggle('is-contrast', !!spread);
+  }
+  $('contrast-toggle').addEventListener('change', (e) => { state.contrast = e.target.checked; applyColour(); saveHash(); });
 
   async function onSelectionChange() {
     viewer.query = selectionQuery(state, catalogue);
@@ -527,6 +563,7 @@ async function main() {
   if (fixes.length) toast(`Lien corrigé : ${fixes.join(' ; ')}.`);
   viewer.ready = true;
   viewer.activeIndicators = () => activeIndicators(state, catalogue);
+  viewer.initialBbox = initialBbox;
   document.body.dataset.ready = 'true';
 }
 

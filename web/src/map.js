@@ -212,9 +212,15 @@ export function showLevel(map, levels, level) {
   }
 }
 
-/** Colours every level by a property: `score`, or one selected indicator's class. */
-export function setColourProperty(map, levels, property) {
-  for (const level of levels) map.setPaintProperty(`fill-${level}`, 'fill-color', scoreColourExpression(property));
+/**
+ * Colours every level by a property: `score`, or one selected indicator's class; `spread`
+ * (`{ level, expression }`, contrast mode) replaces the fixed classes for that level only.
+ */
+export function setColourProperty(map, levels, property, spread = null) {
+  for (const level of levels) {
+    const expression = spread && spread.level === level ? spread.expression : scoreColourExpression(property);
+    map.setPaintProperty(`fill-${level}`, 'fill-color', expression);
+  }
 }
 
 /** Points every level's source at the tiles of a new selection query (colours follow). */

@@ -7,6 +7,7 @@
 //   lp places layer off ("0")    c  colour property ("score" or an indicator key)
 //   t  offer threshold (score)   dk offer distance in km              zb zones blanches shown ("1")
 //   pk place kinds shown ("a,b"; "aucun" for none)                    ps / pp services / publics ("|" list)
+//   k  contrast mode ("1": colours spread over the displayed level instead of classes 1–10)
 
 /*
  * The offer options' defaults and bounds and the place kinds are the server's (`/api/meta` →
@@ -47,6 +48,7 @@ export function defaultState() {
     detail: null, // {level, code}
     places: true,
     colour: 'score', // property that colours the map: `score` or an indicator key
+    contrast: false, // colours spread over the displayed level's range instead of classes 1–10
     threshold: OFFER_DEFAULTS.threshold, // a base unit is fragile when its score is ≥ this
     distance: OFFER_DEFAULTS.distance, // km: a fragile unit with no place this close is a zone blanche
     zonesBlanches: false, // overlay of the zones blanches
@@ -90,6 +92,7 @@ export function stateFromHash(hash) {
   }
   if (q.get('lp') === '0') s.places = false;
   if (q.get('c')) s.colour = q.get('c');
+  if (q.get('k') === '1') s.contrast = true;
   if (q.has('t')) s.threshold = validThreshold(q.get('t')) ?? s.threshold;
   if (q.has('dk')) s.distance = validDistance(q.get('dk')) ?? s.distance;
   if (q.get('zb') === '1') s.zonesBlanches = true;
@@ -144,6 +147,7 @@ export function stateToHash(s) {
   if (s.detail) q.set('d', `${s.detail.level}:${s.detail.code}`);
   if (!s.places) q.set('lp', '0');
   if (s.colour !== 'score') q.set('c', s.colour);
+  if (s.contrast) q.set('k', '1');
   if (s.threshold !== OFFER_DEFAULTS.threshold) q.set('t', String(s.threshold));
   if (s.distance !== OFFER_DEFAULTS.distance) q.set('dk', String(s.distance));
   if (s.zonesBlanches) q.set('zb', '1');
