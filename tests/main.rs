@@ -8,5 +8,6 @@ mod cli;
 mod diagnostic_e2e;
 mod export_e2e;
 mod fetch;
+mod local_e2e;
 mod real_data;
 mod server_e2e;

@@ -10,7 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use ifn_core::analysis::{self, RobustnessOptions};
 use ifn_core::{Engine, Level};
 
-use super::common::{catalogue, load_territory, SelectionArgs};
+use super::common::{catalogue, load_territory, LocalIndicatorArgs, SelectionArgs};
 
 /// Arguments of `ifn analyse`.
 #[derive(Debug, Args)]
@@ -59,6 +59,8 @@ pub struct InputArgs {
     /// Indicator catalogue (TOML) replacing the built-in one.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub local: LocalIndicatorArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: AnalyseFormat,
@@ -133,6 +135,7 @@ impl InputArgs {
             }
             None => load_territory(self.store.as_ref())?.dataset,
         };
+        let (dataset, cat) = self.local.apply(dataset, cat)?;
         Ok((Engine::new(dataset, cat), level))
     }
 

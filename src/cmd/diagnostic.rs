@@ -8,7 +8,7 @@ use ifn_core::offer::PlaceIndex;
 use ifn_core::{Engine, Level};
 use ifn_diagnostic::{build_input, render_html, today_utc, write_atomic, DiagnosticContext};
 
-use super::common::{catalogue, load_territory, OfferArgs, SelectionArgs};
+use super::common::{catalogue, load_territory, LocalIndicatorArgs, OfferArgs, SelectionArgs};
 
 /// Arguments of `ifn diagnostic`.
 #[derive(Debug, Args)]
@@ -31,6 +31,8 @@ pub struct DiagnosticArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
+    pub local: LocalIndicatorArgs,
+    #[command(flatten)]
     pub offer: OfferArgs,
 }
 
@@ -39,7 +41,9 @@ pub fn run(args: DiagnosticArgs) -> Result<()> {
     let level: Level = args.level.parse().context("--level")?;
     let options = args.offer.options()?;
     let cat = catalogue(args.catalogue.as_deref())?;
-    let t = load_territory(args.store.as_ref())?;
+    let (t, cat) = args
+        .local
+        .apply_to_territory(load_territory(args.store.as_ref())?, cat)?;
     let index = PlaceIndex::build(t.dataset.units(), &t.geometries, &t.places);
     if !index.unassigned().is_empty() {
         tracing::warn!(

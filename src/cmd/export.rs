@@ -8,7 +8,7 @@ use ifn_core::offer::{offer, PlaceIndex};
 use ifn_core::{Engine, Level};
 use ifn_export::{ExportFormat, ExportInput, ExportOptions};
 
-use super::common::{catalogue, load_territory, OfferArgs, SelectionArgs};
+use super::common::{catalogue, load_territory, LocalIndicatorArgs, OfferArgs, SelectionArgs};
 
 /// Arguments of `ifn export`.
 #[derive(Debug, Args)]
@@ -40,6 +40,8 @@ pub struct ExportArgs {
     #[command(flatten)]
     pub selection: SelectionArgs,
     #[command(flatten)]
+    pub local: LocalIndicatorArgs,
+    #[command(flatten)]
     pub offer: OfferArgs,
     /// Leave out the mediation-offer columns (places, fragile population, distances,
     /// zones blanches).
@@ -65,11 +67,11 @@ pub fn run(args: ExportArgs) -> Result<()> {
                 )
             })?,
     };
-    let territory = load_territory(args.store.as_ref())?;
-    let engine = Engine::new(
-        territory.dataset.clone(),
+    let (territory, cat) = args.local.apply_to_territory(
+        load_territory(args.store.as_ref())?,
         catalogue(args.catalogue.as_deref())?,
-    );
+    )?;
+    let engine = Engine::new(territory.dataset.clone(), cat);
     let selection = args.selection.selection(&engine)?;
     let options = args.offer.options()?;
     let scores = engine.score(level, &selection)?;

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use ifn_core::{report, Engine, Level};
 
-use super::common::{catalogue, load_territory, SelectionArgs};
+use super::common::{catalogue, load_territory, LocalIndicatorArgs, SelectionArgs};
 
 /// Output formats of `ifn score`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -27,6 +27,8 @@ pub struct ScoreCmdArgs {
     pub level: String,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    #[command(flatten)]
+    pub local: LocalIndicatorArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: ScoreFormat,
@@ -61,6 +63,7 @@ pub fn run(args: ScoreCmdArgs) -> Result<()> {
             bail!("give --store DIR (from `ifn build` or `ifn demo`) or --table FILE.csv")
         }
     };
+    let (dataset, cat) = args.local.apply(dataset, cat)?;
     let engine = Engine::new(dataset, cat);
     let selection = args.selection.selection(&engine)?;
     let scores = engine.score(level, &selection)?;

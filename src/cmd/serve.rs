@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use ifn_server::AppState;
 
-use super::common::{catalogue, load_territory};
+use super::common::{catalogue, load_territory, LocalIndicatorArgs};
 
 /// Arguments of `ifn serve`.
 #[derive(Debug, Args)]
@@ -25,12 +25,15 @@ pub struct ServeArgs {
     /// Indicator catalogue (TOML) replacing the built-in one.
     #[arg(long)]
     pub catalogue: Option<PathBuf>,
+    #[command(flatten)]
+    pub local: LocalIndicatorArgs,
 }
 
 /// Runs `ifn serve` until Ctrl-C (or SIGTERM).
 pub fn run(args: ServeArgs) -> Result<()> {
     let territory = load_territory(args.store.as_ref())?;
     let cat = catalogue(args.catalogue.as_deref())?;
+    let (territory, cat) = args.local.apply_to_territory(territory, cat)?;
     let addr: SocketAddr = format!("{}:{}", args.bind, args.port)
         .parse()
         .with_context(|| {

@@ -189,6 +189,35 @@ impl Catalogue {
             .ok_or_else(|| CoreError::UnknownProfile(key.to_string()))
     }
 
+    /// Adds an indicator to the "contexte du territoire" axis of every profile: it can then be
+    /// ticked and weighted in any profile, and is not in the default (IFN) selection. Used for
+    /// the analyst's local indicators ([`crate::local`]).
+    ///
+    /// ```
+    /// use ifn_core::{Axis, Catalogue, IndicatorDef};
+    /// let mut c = Catalogue::builtin().clone();
+    /// let def = IndicatorDef { key: "illectronisme".into(), label: "Illectronisme".into(),
+    ///     definition: String::new(), unit: "%".into(), producer: "indicateur local".into(),
+    ///     source: "illectronisme.csv".into(), vintage: String::new(), higher_is_fragile: true };
+    /// c.push_context_indicator(def.clone()).unwrap();
+    /// assert_eq!(c.profile("senior").unwrap().axis_of("illectronisme"), Some(Axis::Contexte));
+    /// assert!(c.push_context_indicator(def).is_err());
+    /// ```
+    pub fn push_context_indicator(&mut self, def: IndicatorDef) -> CoreResult<()> {
+        if self.contains(&def.key) {
+            return Err(CoreError::Catalogue {
+                origin: "in memory".into(),
+                message: format!("indicator '{}' is defined twice", def.key),
+            });
+        }
+        for p in &mut self.profiles {
+            p.contexte.push(def.key.clone());
+        }
+        self.index.insert(def.key.clone(), self.indicators.len());
+        self.indicators.push(def);
+        Ok(())
+    }
+
     /// Whether a key is a known indicator.
     pub fn contains(&self, key: &str) -> bool {
         self.index.contains_key(key)

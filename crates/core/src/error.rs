@@ -93,6 +93,21 @@ pub enum CoreError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// An error in a file of local indicators (`--indicators-file`) or in the TOML beside it,
+    /// with file, line and column. Nothing of the file is used when it has one.
+    ///
+    /// The message is in French: it is meant for the analyst who wrote the file.
+    #[error("{file} : ligne {line}, colonne « {column} » : {message}")]
+    LocalIndicators {
+        /// The file (CSV or TOML).
+        file: String,
+        /// 1-based line number.
+        line: u64,
+        /// Column name (`-` when the error concerns no column).
+        column: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A CSV error while reading or writing a table. The cause (with its position) is the
     /// `source`.
     #[error("{file}: malformed CSV")]

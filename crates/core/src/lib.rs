@@ -45,6 +45,7 @@ pub mod engine;
 pub mod error;
 pub mod geodesy;
 pub mod level;
+pub mod local;
 pub mod offer;
 pub mod params;
 pub mod report;

@@ -95,9 +95,10 @@ impl From<CoreError> for ApiError {
                 ApiError::not_found(e.to_string())
             }
             // The store and catalogue were validated at start-up: meeting these now is a bug.
-            CoreError::Catalogue { .. } | CoreError::Dataset(_) | CoreError::Table { .. } => {
-                ApiError::internal("reading the store", &e)
-            }
+            CoreError::Catalogue { .. }
+            | CoreError::Dataset(_)
+            | CoreError::Table { .. }
+            | CoreError::LocalIndicators { .. } => ApiError::internal("reading the store", &e),
             CoreError::Csv { .. } | CoreError::Write(_) | CoreError::Json(_) => {
                 ApiError::internal("writing the response", &e)
             }
