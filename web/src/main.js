@@ -410,6 +410,8 @@ async function main() {
   $('contrast-toggle').addEventListener('change', (e) => { state.contrast = e.target.checked; applyColour(); saveHash(); });
 
   async function onSelectionChange() {
+    // When the new selection reached the map: the repaint benchmark measures from here.
+    viewer.selectionChangedAt = performance.now();
     viewer.query = selectionQuery(state, catalogue);
     applyColour();
     setSelectionQuery(map, levels, viewer.query);
@@ -469,8 +471,14 @@ async function main() {
   // The places' legend on the map: each kind's shape and colour, shown with the places.
   $('legend-places').innerHTML = `<p class="ifn-legend-title">Lieux de médiation</p><ul class="ifn-legend-places">${Object.entries(PLACE_KINDS)
     .map(([k, v]) => `<li><img src="${placesLayer.icons[k]}" alt="${esc(SHAPE_NAMES[PLACE_SHAPES[k] || 'dot'])}" width="14" height="14"> ${esc(v.label)}</li>`).join('')}</ul>
-    <p class="ifn-hint-inline" id="legend-places-zoom">Visibles à partir du zoom ${PLACES_MIN_ZOOM} (disques : lieux regroupés)</p>`;
-  const placesLegend = () => { $('legend-places').hidden = !state.places; $('legend-places-zoom').hidden = map.getZoom() >= PLACES_MIN_ZOOM; };
+    <p class="ifn-hint-inline" id="legend-places-zoom">Lieux visibles en zoomant (à partir du zoom ${PLACES_MIN_ZOOM}).</p>`;
+  // Below the zoom where places are drawn, the legend keeps one line, not the whole list.
+  const placesLegend = () => {
+    const drawn = map.getZoom() >= PLACES_MIN_ZOOM;
+    $('legend-places').hidden = !state.places;
+    $('legend-places').classList.toggle('is-folded', !drawn);
+    $('legend-places-zoom').hidden = drawn;
+  };
   map.on('zoomend', placesLegend);
   $('places-toggle').checked = state.places;
   $('places-toggle').addEventListener('change', (e) => { state.places = e.target.checked; setPlaces(); saveHash(); });

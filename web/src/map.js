@@ -159,6 +159,8 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
       type: 'line',
       source: `src-${level}`,
       'source-layer': level,
+      // Shown for the open territory's level only (a visible layer makes its tiles load).
+      layout: { visibility: 'none' },
       paint: {
         'line-color': '#e1000f',
         'line-width': 3,
