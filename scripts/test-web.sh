@@ -56,9 +56,44 @@ echo "test-web: server up on port $port"
 
 status=0
 (cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/*.test.mjs) || status=$?
+
+# The same viewer on the France store built from ../shared/data, as users see it (first view,
+# tiles per level, repaint times). Without the data it is skipped, unless IFN_REQUIRE_REAL_DATA=1
+# (CI), where tests/france.mjs fails for want of a server.
+data="${IFN_SHARED_DATA:-$root/../shared/data}"
+france_url=""
+france_pid=""
+france_log="$(mktemp -t ifn-serve-france.XXXXXX.log)"
+stop_france() {
+  if [ -n "$france_pid" ] && kill -0 "$france_pid" 2>/dev/null; then
+    kill "$france_pid" 2>/dev/null || true
+    wait "$france_pid" 2>/dev/null || true
+  fi
+}
+trap 'stop_server; stop_france' EXIT
+if [ -d "$data" ]; then
+  store="$(mktemp -d -t ifn-france-store.XXXXXX)"
+  rmdir "$store"
+  echo "test-web: building the France store from $data"
+  "$CARGO_TARGET_DIR/debug/ifn" build --sources "$data" --out "$store" --strict >"$france_log" 2>&1 \
+    || { echo "test-web: ifn build failed; its log:" >&2; cat "$france_log" >&2; exit 1; }
+  fport="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  "$CARGO_TARGET_DIR/debug/ifn" serve --store "$store" --port "$fport" >>"$france_log" 2>&1 &
+  france_pid=$!
+  for _ in $(seq 1 240); do
+    if curl -fsS "http://127.0.0.1:$fport/health" >/dev/null 2>&1; then france_url="http://127.0.0.1:$fport"; break; fi
+    if ! kill -0 "$france_pid" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  [ -n "$france_url" ] || { echo "test-web: the France store's server did not answer; its log:" >&2; cat "$france_log" >&2; exit 1; }
+fi
+(cd "$root/web" && IFN_FRANCE_URL="$france_url" node --test tests/france.mjs) || status=$?
+stop_france
+[ -n "${store:-}" ] && rm -rf "$store"
+
 if [ "$status" -ne 0 ]; then
-  echo "test-web: FAILED (screenshots in web/test-results/; server log: $log)" >&2
+  echo "test-web: FAILED (screenshots in web/test-results/; server logs: $log $france_log)" >&2
 else
-  rm -f "$log"
+  rm -f "$log" "$france_log"
 fi
 exit "$status"
