@@ -156,13 +156,23 @@ async function main() {
     const level = viewer.level;
     if (!level) return;
     $('export-level-name').textContent = LEVEL_LABELS[level] || level;
+    // File names say level, profile and format (the server's Content-Disposition says the same).
+    const name = `ifn-${level}-${state.profile}`;
     $('export-level-csv').href = `/api/scores/${level}?${q}&format=csv`;
-    $('export-level-csv').setAttribute('download', `ifn-${level}.csv`);
+    $('export-level-csv').setAttribute('download', `${name}.csv`);
     $('export-level-csv-excel').href = exportUrl(level, 'csv', q, { excel: true });
-    $('export-level-csv-excel').setAttribute('download', `ifn-${level}-excel.csv`);
+    $('export-level-csv-excel').setAttribute('download', `${name}-excel.csv`);
     for (const ext of ['fgb', 'gpkg', 'geojson']) {
       $(`export-level-${ext}`).href = exportUrl(level, ext, q);
-      $(`export-level-${ext}`).setAttribute('download', `ifn-${level}.${ext}`);
+      $(`export-level-${ext}`).setAttribute('download', `${name}.${ext}`);
+    }
+    for (const ext of ['qml', 'sld']) {
+      $(`export-style-${ext}`).href = `/api/style/${encodeURIComponent(level)}.${ext}`;
+      $(`export-style-${ext}`).setAttribute('download', `ifn-${level}.${ext}`);
+    }
+    for (const ext of ['fgb', 'geojson', 'csv']) {
+      $(`export-places-${ext}`).href = `/api/export/places.${ext}${viewer.placesQuery ? `?${viewer.placesQuery}` : ''}`;
+      $(`export-places-${ext}`).setAttribute('download', `ifn-lieux-mediation.${ext}`);
     }
   }
   $('export-btn').addEventListener('click', () => {
@@ -184,6 +194,15 @@ async function main() {
     setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
   $('export-selection').addEventListener('click', downloadCompareCsv);
+  $('copy-tilejson').addEventListener('click', async () => {
+    const url = `${location.origin}/tiles/${viewer.level}.json?${viewer.query}`;
+    try {
+      await navigator.clipboard.writeText(url);
+      toast('URL TileJSON copiée : dans QGIS, Tuiles vectorielles → Nouvelle connexion générique, puis collez-la (style : fichier .qml du même menu).');
+    } catch {
+      window.prompt('URL TileJSON à coller dans QGIS :', url);
+    }
+  });
   $('share').addEventListener('click', async () => {
     saveHash();
     await new Promise((r) => setTimeout(r, 200));
@@ -490,6 +509,7 @@ async function main() {
       onChange: () => {
         viewer.placesQuery = placesQuery(state);
         setPlacesQuery(map, viewer.placesQuery, state.placeKinds);
+        updateExportLinks();
         setPlaces();
         saveHash();
       },
