@@ -4,6 +4,9 @@ import { LEVEL_LABELS } from './config.js';
 import { activeIndicators } from './state.js';
 import { esc } from './esc.js';
 
+/** Producer of the indicators added from a file at run time (`ifn serve --indicators-file`). */
+const LOCAL_PRODUCER = 'indicateur local';
+
 /**
  * Wires the sidebar controls to the state. `onChange(kind)` is called after the state changed
  * (`kind` is "selection" when the scores change, "level" when only the drawn level changes).
@@ -63,7 +66,7 @@ export function initControls({ state, catalogue, meta, onChange }) {
     const tipId = `tip-${key}`;
     return `<div class="ifn-check">
       <input type="checkbox" id="${id}" data-key="${esc(key)}" ${checked ? 'checked' : ''} ${disabled ? 'disabled' : ''} aria-describedby="${tipId}">
-      <label for="${id}">${esc(def.label)}${disabled && !checked ? ' <em>(pas de données)</em>' : ''}</label>
+      <label for="${id}">${esc(def.label)}${def.producer === LOCAL_PRODUCER ? ' <span class="fr-badge fr-badge--sm fr-badge--purple-glycine" title="Indicateur ajouté au lancement du serveur (--indicators-file)">indicateur local</span>' : ''}${disabled && !checked ? ' <em>(pas de données)</em>' : ''}</label>
       <button type="button" class="ifn-info" aria-label="Définition : ${esc(def.label)}" aria-expanded="false" aria-controls="${tipId}">i</button>
       <div class="ifn-tip" id="${tipId}" role="tooltip" hidden>
         <p>${esc(def.definition)}</p>

@@ -23,7 +23,7 @@ function offerSection(t, diagnosticHref) {
   const link = `<p class="ifn-diagnostic"><a class="fr-link fr-link--sm" id="detail-diagnostic" href="${esc(diagnosticHref)}" target="_blank" rel="noopener"
       title="Diagnostic territorial (imprimable) — nouvelle fenêtre">Diagnostic territorial (imprimable)</a></p>`;
   if (!o) {
-    return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
+    return `<section class="ifn-offer" id="detail-offer" aria-label="Offre de médiation de ce territoire">
       <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
       <p class="ifn-hint" id="offer-missing">Offre de médiation non disponible pour ce territoire.</p>${link}</section>`;
   }
@@ -39,7 +39,7 @@ function offerSection(t, diagnosticHref) {
     </tr>`).join('');
   const zbList = zb.length ? `<details class="ifn-zb-list"><summary>Codes des zones blanches</summary>
       <p>${zb.slice(0, ZB_LISTED).map(esc).join(', ')}${zb.length > ZB_LISTED ? `, … (${fmtPop(zb.length)} au total)` : ''}</p></details>` : '';
-  return `<section class="ifn-offer" id="detail-offer" aria-labelledby="offer-title">
+  return `<section class="ifn-offer" id="detail-offer" aria-label="Offre de médiation de ce territoire">
     <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
     <p class="ifn-hint" id="offer-options">Fragile : unité de score ≥ ${threshold} · accès : un lieu à moins de ${distance} km</p>
     <dl class="ifn-offer-facts">

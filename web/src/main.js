@@ -24,6 +24,9 @@ import { applyRules } from './rules.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Whether the user asked the system for less motion: the map then jumps instead of flying. */
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 /** Exposed for the end-to-end tests and for curious analysts in the console. */
 const viewer = { ready: false, map: null, state: null, query: '', placesQuery: '', level: null, detail: null, compared: [] };
 window.ifnViewer = viewer;
@@ -227,11 +230,16 @@ async function main() {
 
   // ---------------------------------------------------------------- panel: detail and comparison
   const TABS = ['detail', 'compare', 'analyse'];
+  // Where focus goes back when the panel closes: what had it when the panel opened.
+  let panelOpener = null;
   function openPanel(tab) {
+    if ($('panel').hidden) panelOpener = document.activeElement;
     $('panel').hidden = false;
     document.body.classList.add('panel-open');
     for (const t of TABS) {
+      // WAI-ARIA tabs: only the selected tab is in the Tab order, arrows move between them.
       $(`tab-${t}`).setAttribute('aria-selected', String(t === tab));
+      $(`tab-${t}`).tabIndex = t === tab ? 0 : -1;
       $(t).hidden = t !== tab;
     }
     // The comparison needs room for its columns: the panel widens while it is shown.
@@ -240,14 +248,40 @@ async function main() {
     if (tab === 'analyse' && analyse) analyse.refresh();
   }
   for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openPanel(t));
-  $('open-analyse').addEventListener('click', () => openPanel('analyse'));
-  $('panel-close').addEventListener('click', () => {
+  document.querySelector('.ifn-tabs').addEventListener('keydown', (e) => {
+    const i = TABS.findIndex((t) => $(`tab-${t}`) === document.activeElement);
+    if (i < 0) return;
+    const next = { ArrowRight: (i + 1) % TABS.length, ArrowLeft: (i + TABS.length - 1) % TABS.length, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next == null) return;
+    e.preventDefault();
+    openPanel(TABS[next]);
+    $(`tab-${TABS[next]}`).focus();
+  });
+  function closePanel() {
     $('panel').hidden = true;
     document.body.classList.remove('panel-open', 'panel-wide');
     state.detail = null;
     markSelected();
     saveHash();
+    const back = panelOpener && document.body.contains(panelOpener) && panelOpener !== document.body ? panelOpener : $('map');
+    back.focus();
+  }
+  // Escape closes what is open, innermost first: a menu, a popup, then the panel.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (!$('export-menu').hidden) {
+      $('export-menu').hidden = true;
+      $('export-btn').setAttribute('aria-expanded', 'false');
+      $('export-btn').focus();
+    } else if (document.querySelector('.maplibregl-popup')) {
+      document.querySelectorAll('.maplibregl-popup').forEach((p) => p.remove());
+      $('map').focus();
+    } else if (!$('panel').hidden) {
+      closePanel();
+    }
   });
+  $('open-analyse').addEventListener('click', () => openPanel('analyse'));
+  $('panel-close').addEventListener('click', closePanel);
 
   const inSelection = (level, code) => state.selection.some((t) => t.level === level && t.code === code);
   let selectedFeature = null;
@@ -269,7 +303,7 @@ async function main() {
   function fitTerritory(level, bbox, panelWillOpen = false, duration = undefined) {
     const maxZoom = state.level === 'auto' ? FIT_MAX_ZOOM[level] ?? 13 : 13;
     // An explicit `duration: undefined` would replace MapLibre's default and break the easing.
-    const options = { padding: fitPadding(60, panelWillOpen), maxZoom, ...(duration == null ? {} : { duration }) };
+    const options = { padding: fitPadding(60, panelWillOpen), maxZoom, animate: !reducedMotion(), ...(duration == null ? {} : { duration }) };
     map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], options);
   }
 
@@ -281,7 +315,7 @@ async function main() {
   }
 
   let detailSeq = 0;
-  async function showDetail(level, code, { tab = true, fit = false } = {}) {
+  async function showDetail(level, code, { tab = true, fit = false, focus = null } = {}) {
     state.detail = { level, code };
     markSelected();
     saveHash();
@@ -302,6 +336,7 @@ async function main() {
         diagnosticHref: diagnosticUrl(level, code, viewer.query),
       });
       if (t.total != null && analyse) analyse.rankLine(level, code, $('detail-rank'));
+      if (focus && $(focus)) $(focus).focus();
       if (fit && t.bbox) {
         if (state.level !== 'auto' && levels.includes(level)) { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
         fitTerritory(level, t.bbox);
@@ -319,8 +354,9 @@ async function main() {
       state.selection.push({ level: t.level, code: t.code });
     }
     saveHash();
+    // The card is drawn again: focus goes back to the same button, not to the page.
     refreshCompare().then(() => {
-      if (viewer.detail) showDetail(viewer.detail.level, viewer.detail.code, { tab: false });
+      if (viewer.detail) showDetail(viewer.detail.level, viewer.detail.code, { tab: false, focus: 'detail-toggle-selection' });
     });
     toast(inSelection(t.level, t.code) ? `${t.name} ajouté à la comparaison.` : `${t.name} retiré de la comparaison.`);
   }
@@ -541,11 +577,11 @@ async function main() {
   map.on('click', 'places-clusters', (e) => {
     const f = e.features[0];
     const zoom = Math.max(map.getZoom() + 0.5, Math.min(map.getZoom() + 2, PLACES_CLUSTERS.clusterMaxZoom + 1));
-    map.easeTo({ center: f.geometry.coordinates, zoom });
+    map.easeTo({ center: f.geometry.coordinates, zoom, animate: !reducedMotion() });
   });
 
   // ---------------------------------------------------------------- go to
-  const flyTo = (bbox) => map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: fitPadding(30) });
+  const flyTo = (bbox) => map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: fitPadding(30), animate: !reducedMotion() });
   document.querySelector('[data-goto="all"]').addEventListener('click', () => flyTo(meta.bbox));
   for (const d of [METROPOLE, ...DROM]) {
     const b = document.createElement('button');

@@ -52,7 +52,8 @@ class ViewsControl {
       b.textContent = v.label;
       b.title = v.title;
       b.dataset.view = v.key;
-      b.addEventListener('click', () => map.fitBounds([[v.bbox[0], v.bbox[1]], [v.bbox[2], v.bbox[3]]], { padding: 30 }));
+      b.addEventListener('click', () => map.fitBounds([[v.bbox[0], v.bbox[1]], [v.bbox[2], v.bbox[3]]],
+        { padding: 30, animate: !window.matchMedia('(prefers-reduced-motion: reduce)').matches }));
       this.el.appendChild(b);
     }
     return this.el;
