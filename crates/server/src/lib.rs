@@ -43,6 +43,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -86,6 +87,11 @@ pub fn router(state: AppState) -> Router {
             get(routes::api::territory),
         )
         .route("/api/scores/{level}", get(routes::api::scores))
+        .route(
+            "/api/table/{level}",
+            // 35,000 communes make ~10 MB of JSON: gzip brings it to a few hundred KB.
+            get(routes::table::territories).layer(CompressionLayer::new()),
+        )
         .route("/api/compare", get(routes::api::compare))
         .route(
             "/api/analyse/delta/{level}",

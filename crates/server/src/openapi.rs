@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{analyse, api, export, tiles};
+use crate::routes::{analyse, api, export, table, tiles};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -21,6 +21,7 @@ use crate::routes::{analyse, api, export, tiles};
         api::search,
         api::territory,
         api::scores,
+        table::territories,
         api::compare,
         analyse::delta,
         analyse::robustness,

@@ -63,6 +63,7 @@ async fn every_route_of_the_router_is_in_the_openapi_document() {
         "/api/search",
         "/api/territories/{level}/{code}",
         "/api/scores/{level}",
+        "/api/table/{level}",
         "/api/compare",
         "/api/analyse/delta/{level}",
         "/api/analyse/robustness/{level}",

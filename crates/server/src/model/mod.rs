@@ -11,8 +11,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod analyse;
+mod table;
 
 pub use analyse::*;
+pub use table::*;
 
 /// `Some(v)` for a finite number, `None` (JSON `null`) otherwise.
 pub fn finite(v: f64) -> Option<f64> {
