@@ -32,6 +32,7 @@ export const api = {
     getJson(`/api/territories/${encodeURIComponent(level)}/${encodeURIComponent(code)}?${query}`),
   places: (query = '') => getJson(`/api/places${query ? `?${query}` : ''}`),
   placeFacets: () => getJson('/api/places/facets'),
+  table: (level, query) => getJson(`/api/table/${encodeURIComponent(level)}?${query}`),
   scores: (level, query) => getJson(`/api/scores/${encodeURIComponent(level)}?${query}`),
   tileJson: (level, query) => getJson(`/tiles/${encodeURIComponent(level)}.json?${query}`),
   /** `kind`: delta, robustness or correlations; `extra`: more query pairs (`&draws=…`). */

@@ -126,7 +126,7 @@ export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, on
     <div class="ifn-card" data-level="${esc(t.level)}" data-code="${esc(t.code)}">
       ${breadcrumb(t, openable)}
       <p class="ifn-card-level">${esc(LEVEL_LABELS[t.level] || t.level)} · ${esc(t.code)}</p>
-      <h2 class="ifn-card-title">${esc(t.name)}</h2>
+      <h2 class="ifn-card-title" id="detail-title" tabindex="-1">${esc(t.name)}</h2>
       <div class="ifn-score-row">
         <div class="ifn-score" style="background:${colourOf(t.total)};color:${textColourOf(t.total)}">
           <span class="ifn-score-value" id="detail-score">${fmtScore(t.total, t.total_display)}</span><span class="ifn-score-max">/ 10</span>

@@ -17,6 +17,7 @@ import { renderDetail, renderDetailMessage } from './detail.js';
 import { initAnalyse } from './analyse.js';
 import { PLACE_SHAPES, SHAPE_NAMES } from './icons.js';
 import { initControls } from './controls.js';
+import { initTable } from './table.js';
 import { initOfferControls, initPlaceFilters } from './offer.js';
 import { initSearch } from './search.js';
 import { esc } from './esc.js';
@@ -125,6 +126,7 @@ async function main() {
     applyColour();
     applyZonesBlanches();
     if (analyse) analyse.refresh();
+    if (viewer.table) viewer.table.refresh();
   }
   map.on('zoom', applyLevel);
 
@@ -476,6 +478,7 @@ async function main() {
     if (state.detail) showDetail(state.detail.level, state.detail.code, { tab: false });
     if (state.selection.length) refreshCompare();
     analyse.refresh();
+    table.refresh();
   }
   const onControlChange = (kind) => {
     if (kind === 'level') { viewer.level = null; applyLevel(); saveHash(); return; }
@@ -487,6 +490,21 @@ async function main() {
   analyse = initAnalyse({
     map, levels, viewer, catalogue, el: $('analyse'), legend: $('legend-analyse'), classLegend: $('legend'),
     onOpen: (level, code) => showDetail(level, code),
+  });
+  // The table view: the displayed level as a sortable, filterable table (the map without a map).
+  const table = initTable({
+    el: $('table-view'), viewer, catalogue,
+    visibleCodes: () => [...new Set(map.queryRenderedFeatures({ layers: [`fill-${viewer.level}`] }).map((f) => f.properties.code))],
+    onOpen: (level, code) => showDetail(level, code, { fit: true, focus: 'detail-title' }),
+  });
+  viewer.table = table;
+  $('toggle-table').addEventListener('click', () => {
+    const on = !table.isShown();
+    if (on) table.show(); else table.hide();
+    $('toggle-table').setAttribute('aria-pressed', String(on));
+    $('toggle-table').textContent = on ? 'Carte' : 'Tableau';
+    $('toggle-table').title = on ? 'Revenir à la carte' : 'Les territoires de l\'échelle affichée en tableau : tri, filtres, export';
+    if (on) $('table-title').focus();
   });
   initControls({ state, catalogue, meta, onChange: onControlChange });
   initOfferControls({ state, onChange: onControlChange });
@@ -605,7 +623,8 @@ async function main() {
       const level = levels.includes(r.level) ? r.level : null;
       if (level) {
         if (state.level !== 'auto') { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
-        showDetail(level, r.code);
+        // Focus goes to the card's title, so that a screen reader reads what was opened.
+        showDetail(level, r.code, { focus: 'detail-title' });
       }
     },
   });
