@@ -87,10 +87,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/scores/{level}", get(routes::api::scores))
         .route("/api/compare", get(routes::api::compare))
-        .route(
-            "/api/analyse/delta/{level}",
-            get(routes::analyse::delta),
-        )
+        .route("/api/analyse/delta/{level}", get(routes::analyse::delta))
         .route(
             "/api/analyse/robustness/{level}",
             get(routes::analyse::robustness),

@@ -11,9 +11,9 @@ use ifn_core::{report, Level, LevelScores, PlaceKind};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::model::{
-    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, KindCount,
-    Meta, PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry,
-    SearchResult, SearchResults, TerritoryDetail, ValueCount,
+    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, KindCount, Meta,
+    PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry, SearchResult,
+    SearchResults, TerritoryDetail, ValueCount,
 };
 use crate::query::{
     ApiPath, ApiQuery, CompareQuery, OfferQuery, PlaceFilterQuery, PlacesQuery, ScoresFormat,
@@ -135,7 +135,6 @@ pub async fn search(
     .await?;
     Ok(Json(SearchResults { results }))
 }
-
 
 /// One territory: population, parents, total score, per indicator raw value, class, label,
 /// unit, source and vintage, and the mediation offer.
