@@ -246,7 +246,7 @@ fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
         "",
     )
     .unwrap_err();
-    assert!(e.to_string().contains("'16'"), "{e}");
+    assert!(e.to_string().contains("« 16 »"), "{e}");
 }
 
 /// The colours of a page's map.

@@ -63,7 +63,9 @@ async fn limit_uri(req: Request, next: Next) -> Response {
     if len > MAX_URI_BYTES {
         return ApiError::new(
             StatusCode::URI_TOO_LONG,
-            format!("request URI of {len} bytes: at most {MAX_URI_BYTES} are accepted"),
+            format!(
+                "adresse de {len} octets : au plus {MAX_URI_BYTES} sont acceptés, raccourcissez-la"
+            ),
         )
         .into_response();
     }
