@@ -58,7 +58,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ifn: error: {e:#}");
+            eprintln!("ifn : erreur : {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -120,7 +120,7 @@ fn a_bad_number_names_the_file_the_line_and_the_column() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(
-        e.contains("table-bad-number.csv") && e.contains("line 3") && e.contains("poverty_rate"),
+        e.contains("table-bad-number.csv") && e.contains("ligne 3") && e.contains("poverty_rate"),
         "{e}"
     );
 }
@@ -131,7 +131,7 @@ fn bad_options_are_clear_errors() {
     for (args, expect) in [
         (
             vec!["score", "--table", &t, "--level", "canton"],
-            "unknown level",
+            "niveau inconnu",
         ),
         (
             vec![
@@ -143,7 +143,7 @@ fn bad_options_are_clear_errors() {
                 "--weights",
                 "poverty_rate=NaN",
             ],
-            "finite",
+            "nombre fini",
         ),
         (
             vec![
@@ -155,7 +155,7 @@ fn bad_options_are_clear_errors() {
                 "--weights",
                 "poverty_rate=-2",
             ],
-            "finite",
+            "nombre fini",
         ),
         (
             vec![
@@ -179,7 +179,7 @@ fn bad_options_are_clear_errors() {
                 "--profile",
                 "adulte",
             ],
-            "unknown profile",
+            "profil inconnu",
         ),
         (vec!["score", "--table", &t, "--level", "region"], "region"),
         (

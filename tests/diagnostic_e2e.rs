@@ -123,6 +123,79 @@ fn an_unknown_code_fails_and_writes_nothing() {
 }
 
 #[test]
+fn a_communes_diagnostic_has_an_epci_column_and_a_departements_none_for_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = ifn_test_support::demo();
+    let engine = &demo.engine;
+    let sel = ifn_test_support::selection("tout-age");
+    let unit = demo
+        .territory
+        .dataset
+        .units()
+        .iter()
+        .find(|u| u.commune == "X1001")
+        .unwrap();
+    let run = |level: &str, code: &str| {
+        let out = dir.path().join(format!("{level}-{code}.html"));
+        let status = ifn()
+            .args(["diagnostic", "--level", level, "--code", code, "--out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(&out).unwrap()
+    };
+
+    let html = run("commune", "X1001");
+    let epci = engine.score(Level::Epci, &sel).unwrap();
+    let r = epci.index_of(&unit.epci).unwrap();
+    assert_eq!(figure(&html, "score-epci"), Some(epci.total[r]));
+    for (k, key) in sel.indicators.iter().enumerate() {
+        let v = epci.raw[(r, k)];
+        if v.is_finite() {
+            assert_eq!(figure(&html, &format!("indicator-raw-{key}-epci")), Some(v));
+        }
+    }
+    assert!(figure(&html, "score-departement").is_some());
+
+    let html = run("departement", &unit.departement);
+    assert_eq!(
+        ifn_diagnostic::read_figure(&html, "score-departement"),
+        None
+    );
+    assert!(!html.contains("-departement\""), "no column for itself");
+    // The demo's single région is the whole store: only the France column remains.
+    assert_eq!(ifn_diagnostic::read_figure(&html, "score-region"), None);
+    assert!(figure(&html, "score-france").is_some());
+}
+
+#[test]
+fn a_bad_diagnostic_address_answers_a_french_html_404() {
+    let server = crate::server_e2e::start();
+    let (status, raw) = crate::server_e2e::http_get(&server.addr, "/diagnostic/commune/99999");
+    assert_eq!(status, 404);
+    let text = String::from_utf8_lossy(&raw);
+    assert!(
+        text.to_ascii_lowercase()
+            .contains("content-type: text/html"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lang=\"fr\"") && text.contains("Diagnostic introuvable"),
+        "{text}"
+    );
+    assert!(
+        text.contains("99999") && text.contains("recherche"),
+        "{text}"
+    );
+    assert!(!text.contains("{\"error\""), "{text}");
+    // The API keeps its JSON errors.
+    let (status, raw) = crate::server_e2e::http_get(&server.addr, "/api/territories/commune/99999");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&raw).contains("\"status\":404"));
+}
+
+#[test]
 fn the_diagnostic_page_prints_to_pdf_in_headless_chromium() {
     let Some(browser) = ifn_test_support::browser() else {
         return;

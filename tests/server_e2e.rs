@@ -5,9 +5,11 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-struct Server {
+/// A running `ifn serve` on the demo, stopped when dropped.
+pub(crate) struct Server {
     child: Child,
-    addr: String,
+    /// `host:port` it listens on.
+    pub(crate) addr: String,
 }
 
 impl Drop for Server {
@@ -17,7 +19,8 @@ impl Drop for Server {
     }
 }
 
-fn start() -> Server {
+/// Starts `ifn serve` on the demo on a free port.
+pub(crate) fn start() -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ifn"))
         .args(["serve", "--port", "0", "--bind", "127.0.0.1"])
         .stdout(Stdio::piped())
@@ -39,7 +42,7 @@ fn start() -> Server {
 }
 
 /// A minimal HTTP/1.1 GET; returns (status, raw response).
-fn http_get(addr: &str, target: &str) -> (u16, Vec<u8>) {
+pub(crate) fn http_get(addr: &str, target: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(addr).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");

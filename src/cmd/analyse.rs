@@ -130,7 +130,8 @@ impl InputArgs {
         let cat = catalogue(self.catalogue.as_deref())?;
         let dataset = match &self.table {
             Some(t) => {
-                let f = File::open(t).with_context(|| format!("opening table {}", t.display()))?;
+                let f = File::open(t)
+                    .with_context(|| format!("ouverture du tableau {}", t.display()))?;
                 ifn_core::table::read_table(io::BufReader::new(f), &t.display().to_string(), &cat)?
             }
             None => load_territory(self.store.as_ref())?.dataset,
@@ -142,7 +143,7 @@ impl InputArgs {
     fn output(&self) -> Result<Box<dyn Write>> {
         Ok(match &self.out {
             Some(p) => Box::new(BufWriter::new(
-                File::create(p).with_context(|| format!("creating {}", p.display()))?,
+                File::create(p).with_context(|| format!("création de {}", p.display()))?,
             )),
             None => Box::new(BufWriter::new(io::stdout().lock())),
         })
@@ -178,7 +179,7 @@ fn delta(a: DeltaArgs) -> Result<()> {
     }
     .selection(&engine)
     .context(
-        "base selection (--base-profile, --base-indicators, --base-weights, --base-reference)",
+        "sélection de base (--base-profile, --base-indicators, --base-weights, --base-reference)",
     )?;
     let d = analysis::delta(&engine, level, &base, &selection)?;
     let mut out = a.input.output()?;

@@ -32,7 +32,7 @@ pub struct BuildArgs {
 pub fn run(args: BuildArgs) -> Result<()> {
     if args.out.exists() && !args.force {
         anyhow::bail!(
-            "{} already exists: choose another folder or pass --force to replace it",
+            "{} existe déjà : choisissez un autre dossier ou ajoutez --force pour le remplacer",
             args.out.display()
         );
     }
@@ -45,10 +45,14 @@ pub fn run(args: BuildArgs) -> Result<()> {
         strict: args.strict,
         progress: std::io::stderr().is_terminal(),
     };
-    let output = build(&manifest, &opts)
-        .with_context(|| format!("building a store from {}", args.sources.display()))?;
+    let output = build(&manifest, &opts).with_context(|| {
+        format!(
+            "construction d'un magasin à partir de {}",
+            args.sources.display()
+        )
+    })?;
     write_build(&output, &args.out, args.force)
-        .with_context(|| format!("writing the store {}", args.out.display()))?;
+        .with_context(|| format!("écriture du magasin {}", args.out.display()))?;
     let r = &output.report;
     eprintln!(
         "ifn: store written to {} — {} base units ({} IRIS), {} places; {} unmatched or ambiguous codes (see {}/build-report.txt)",

@@ -188,7 +188,7 @@ pub fn catalogue(path: Option<&Path>) -> Result<Catalogue> {
         None => Ok(Catalogue::builtin().clone()),
         Some(p) => {
             let text = std::fs::read_to_string(p)
-                .with_context(|| format!("reading catalogue {}", p.display()))?;
+                .with_context(|| format!("lecture du catalogue {}", p.display()))?;
             Ok(Catalogue::from_toml(&text, &p.display().to_string())?)
         }
     }
@@ -199,7 +199,7 @@ pub fn load_territory(store: Option<&PathBuf>) -> Result<Territory> {
     match store {
         Some(dir) => {
             let t = ifn_ingest::read_store(dir)
-                .with_context(|| format!("loading store {}", dir.display()))?;
+                .with_context(|| format!("chargement du magasin {}", dir.display()))?;
             Ok(t)
         }
         None => {

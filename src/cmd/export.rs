@@ -62,7 +62,7 @@ pub fn run(args: ExportArgs) -> Result<()> {
             .parse()
             .with_context(|| {
                 format!(
-                    "--out {}: cannot tell the format from the extension; give --format",
+                    "--out {} : l'extension ne dit pas le format ; donnez --format",
                     args.out.display()
                 )
             })?,
@@ -96,7 +96,7 @@ pub fn run(args: ExportArgs) -> Result<()> {
         ..Default::default()
     };
     ifn_export::write_file(format, &input, &options, &args.out, args.force)
-        .with_context(|| format!("exporting {level} to {}", args.out.display()))?;
+        .with_context(|| format!("export du niveau {level} vers {}", args.out.display()))?;
     if format == ExportFormat::Pmtiles {
         let bytes = std::fs::metadata(&args.out).map_or(0, |m| m.len());
         eprintln!(

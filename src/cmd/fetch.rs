@@ -22,7 +22,7 @@ pub struct FetchArgs {
 pub fn run(args: FetchArgs) -> Result<()> {
     let manifest = Manifest::read(&args.manifest)?;
     let done = fetch(&manifest, &args.out)
-        .with_context(|| format!("downloading into {}", args.out.display()))?;
+        .with_context(|| format!("téléchargement dans {}", args.out.display()))?;
     for (key, outcome) in done {
         let checked = match manifest.dataset(&key).map(|d| d.sha256.is_some()) {
             Ok(true) => "checksum verified",

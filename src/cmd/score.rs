@@ -55,12 +55,13 @@ pub fn run(args: ScoreCmdArgs) -> Result<()> {
     let cat = catalogue(args.catalogue.as_deref())?;
     let dataset = match (&args.table, &args.store) {
         (Some(t), _) => {
-            let f = File::open(t).with_context(|| format!("opening table {}", t.display()))?;
+            let f =
+                File::open(t).with_context(|| format!("ouverture du tableau {}", t.display()))?;
             ifn_core::table::read_table(io::BufReader::new(f), &t.display().to_string(), &cat)?
         }
         (None, Some(_)) => load_territory(args.store.as_ref())?.dataset,
         (None, None) => {
-            bail!("give --store DIR (from `ifn build` or `ifn demo`) or --table FILE.csv")
+            bail!("donnez --store DOSSIER (créé par `ifn build` ou `ifn demo`) ou --table FICHIER.csv")
         }
     };
     let (dataset, cat) = args.local.apply(dataset, cat)?;
@@ -69,7 +70,7 @@ pub fn run(args: ScoreCmdArgs) -> Result<()> {
     let scores = engine.score(level, &selection)?;
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+            File::create(p).with_context(|| format!("création de {}", p.display()))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };

@@ -38,30 +38,30 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .parse()
         .with_context(|| {
             format!(
-                "--bind {} --port {}: not a valid address",
+                "--bind {} --port {} : adresse invalide",
                 args.bind, args.port
             )
         })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
+        .context("démarrage de l'environnement d'exécution asynchrone")?;
     runtime.block_on(async move {
         let name = territory.meta.name.clone();
         let state = tokio::task::spawn_blocking(move || AppState::new(territory, cat))
             .await
-            .context("preparing the store")?;
+            .context("préparation du magasin")?;
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .with_context(|| format!("cannot listen on {addr} (port in use? try --port)"))?;
-        let local = listener.local_addr().context("reading the bound address")?;
+            .with_context(|| format!("impossible d'écouter sur {addr} (port déjà utilisé ? essayez --port)"))?;
+        let local = listener.local_addr().context("lecture de l'adresse d'écoute")?;
         if !ifn_server::assets::viewer_built() {
             tracing::warn!("the web viewer was not built into this binary: run ./scripts/build-web.sh and rebuild");
         }
         println!("ifn: serving « {name} » on http://{local}/ (Ctrl-C to stop)");
         ifn_server::serve(listener, state, shutdown())
             .await
-            .context("serving HTTP")?;
+            .context("service HTTP")?;
         // The reader of stdout may be gone by now (a closed pipe): not an error of the server.
         let _ = writeln!(std::io::stdout(), "ifn: stopped");
         Ok(())

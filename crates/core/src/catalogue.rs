@@ -139,25 +139,28 @@ impl Catalogue {
         let mut index = HashMap::new();
         for (i, ind) in raw.indicators.iter().enumerate() {
             if index.insert(ind.key.clone(), i).is_some() {
-                return Err(err(format!("indicator '{}' is defined twice", ind.key)));
+                return Err(err(format!(
+                    "l'indicateur « {} » est défini deux fois",
+                    ind.key
+                )));
             }
         }
         let mut seen = HashMap::new();
         for p in &raw.profiles {
             if seen.insert(p.key.clone(), ()).is_some() {
-                return Err(err(format!("profile '{}' is defined twice", p.key)));
+                return Err(err(format!("le profil « {} » est défini deux fois", p.key)));
             }
             for k in p.all() {
                 if !index.contains_key(k) {
                     return Err(err(format!(
-                        "profile '{}' lists indicator '{k}', which has no [[indicators]] entry",
+                        "le profil « {} » cite l'indicateur « {k} », qui n'a pas d'entrée [[indicators]]",
                         p.key
                     )));
                 }
             }
         }
         if raw.profiles.is_empty() {
-            return Err(err("no [[profiles]] entry".into()));
+            return Err(err("aucune entrée [[profiles]]".into()));
         }
         Ok(Catalogue {
             version: raw.catalogue_version,
@@ -206,8 +209,8 @@ impl Catalogue {
     pub fn push_context_indicator(&mut self, def: IndicatorDef) -> CoreResult<()> {
         if self.contains(&def.key) {
             return Err(CoreError::Catalogue {
-                origin: "in memory".into(),
-                message: format!("indicator '{}' is defined twice", def.key),
+                origin: "en mémoire".into(),
+                message: format!("l'indicateur « {} » est défini deux fois", def.key),
             });
         }
         for p in &mut self.profiles {

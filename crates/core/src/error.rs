@@ -5,11 +5,12 @@ use thiserror::Error;
 /// Result type of this crate.
 pub type CoreResult<T> = Result<T, CoreError>;
 
-/// Everything that can go wrong in the core. Each message says what the user can do.
+/// Everything that can go wrong in the core. Each message, in French (the viewer and the CLI
+/// show it as it is), says what the user can do; variant names and keys stay as in the code.
 #[derive(Debug, Error)]
 pub enum CoreError {
     /// The indicator catalogue could not be parsed.
-    #[error("indicator catalogue {origin}: {message}")]
+    #[error("catalogue d'indicateurs {origin} : {message}")]
     Catalogue {
         /// Where the catalogue came from (file path or "built-in").
         origin: String,
@@ -17,17 +18,17 @@ pub enum CoreError {
         message: String,
     },
     /// An unknown profile key.
-    #[error("unknown profile '{0}': expected one of tout-age, senior, jeune (or a profile of your catalogue)")]
+    #[error("profil inconnu « {0} » : choisissez tout-age, senior ou jeune (ou un profil de votre catalogue)")]
     UnknownProfile(String),
     /// An unknown level name.
-    #[error("unknown level '{0}': expected iris, commune, epci, departement or region")]
+    #[error("niveau inconnu « {0} » : choisissez iris, commune, epci, departement ou region")]
     UnknownLevel(String),
     /// An unknown reference set.
-    #[error("unknown reference '{0}': expected france, departement or region")]
+    #[error("référence inconnue « {0} » : choisissez france, departement ou region")]
     UnknownReference(String),
     /// An indicator key that is not in the catalogue or not in the chosen profile.
     #[error(
-        "indicator '{key}' is not an indicator of profile '{profile}'; its indicators are: {known}"
+        "l'indicateur « {key} » n'appartient pas au profil « {profile} » ; ses indicateurs sont : {known}"
     )]
     IndicatorNotInProfile {
         /// The key given.
@@ -38,7 +39,7 @@ pub enum CoreError {
         known: String,
     },
     /// An indicator of the profile for which the dataset holds no column.
-    #[error("indicator '{key}' has no data in this dataset; indicators with data: {available}")]
+    #[error("l'indicateur « {key} » n'a pas de données dans ce jeu ; indicateurs disponibles : {available}")]
     IndicatorWithoutData {
         /// The key.
         key: String,
@@ -46,10 +47,10 @@ pub enum CoreError {
         available: String,
     },
     /// The selection is empty.
-    #[error("no indicator selected: choose at least one indicator of profile '{0}' that has data")]
+    #[error("aucun indicateur retenu : choisissez au moins un indicateur du profil « {0} » qui a des données")]
     EmptySelection(String),
     /// A weight that is not a finite number ≥ 0, or a malformed `key=value` pair.
-    #[error("invalid weight '{text}': {reason}")]
+    #[error("poids invalide « {text} » : {reason}")]
     InvalidWeight {
         /// The text given.
         text: String,
@@ -57,7 +58,9 @@ pub enum CoreError {
         reason: String,
     },
     /// All weights are zero.
-    #[error("all weights are 0: at least one selected indicator needs a weight > 0")]
+    #[error(
+        "tous les poids sont à 0 : donnez un poids supérieur à 0 à au moins un indicateur retenu"
+    )]
     AllWeightsZero,
     /// A request parameter (`profile`, `indicators`, `weights`, `reference`) was refused.
     ///
@@ -74,7 +77,7 @@ pub enum CoreError {
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     /// A level the dataset cannot produce (no région codes, for example).
-    #[error("level {level} is not available: {reason}")]
+    #[error("le niveau {level} n'est pas disponible : {reason}")]
     LevelUnavailable {
         /// The level asked.
         level: String,
@@ -82,7 +85,7 @@ pub enum CoreError {
         reason: String,
     },
     /// An error in a table of base units, with file, line and column.
-    #[error("{file}: line {line}, column '{column}': {message}")]
+    #[error("{file} : ligne {line}, colonne « {column} » : {message}")]
     Table {
         /// The file (or "<input>").
         file: String,
@@ -110,7 +113,7 @@ pub enum CoreError {
     },
     /// A CSV error while reading or writing a table. The cause (with its position) is the
     /// `source`.
-    #[error("{file}: malformed CSV")]
+    #[error("{file} : CSV mal formé")]
     Csv {
         /// The file.
         file: String,
@@ -119,7 +122,7 @@ pub enum CoreError {
         source: csv::Error,
     },
     /// An option of an analysis (draws, spread, …) out of its range.
-    #[error("invalid {option} '{value}': {reason}")]
+    #[error("valeur invalide pour {option} « {value} » : {reason}")]
     AnalysisOption {
         /// The option (`--spread`, `--draws`, …).
         option: String,
@@ -129,10 +132,10 @@ pub enum CoreError {
         reason: String,
     },
     /// Writing a report failed (disk full, closed pipe…); the cause is the `source`.
-    #[error("writing the output failed")]
+    #[error("l'écriture de la sortie a échoué (disque plein ou sortie fermée ?)")]
     Write(#[from] std::io::Error),
     /// JSON serialisation failed; the cause is the `source`.
-    #[error("JSON output failed")]
+    #[error("l'écriture du JSON a échoué")]
     Json(#[from] serde_json::Error),
 }
 
@@ -176,8 +179,8 @@ impl CoreError {
 pub enum DatasetError {
     /// The value matrix does not have one row per unit and one column per indicator.
     #[error(
-        "invalid dataset: values are {rows}×{columns} but there are {units} units and \
-         {indicators} indicators"
+        "jeu de données invalide : les valeurs forment {rows}×{columns} cases pour {units} unités \
+         et {indicators} indicateurs"
     )]
     Shape {
         /// Rows of the matrix.
@@ -190,13 +193,13 @@ pub enum DatasetError {
         indicators: usize,
     },
     /// Two base units share a code.
-    #[error("invalid dataset: base unit code '{code}' appears twice")]
+    #[error("jeu de données invalide : le code d'unité « {code} » apparaît deux fois")]
     DuplicateUnit {
         /// The code.
         code: String,
     },
     /// A population that is negative, NaN or infinite.
-    #[error("invalid dataset: base unit '{code}' has population {population}: expected a finite number ≥ 0")]
+    #[error("jeu de données invalide : l'unité « {code} » a pour population {population} ; attendu : un nombre fini ≥ 0")]
     Population {
         /// The unit's code.
         code: String,
@@ -204,13 +207,15 @@ pub enum DatasetError {
         population: f64,
     },
     /// Two indicator columns share a key.
-    #[error("invalid dataset: indicator '{key}' appears twice")]
+    #[error("jeu de données invalide : l'indicateur « {key} » apparaît deux fois")]
     DuplicateIndicator {
         /// The key.
         key: String,
     },
     /// A reweighter asked for an indicator column the dataset does not have.
-    #[error("indicator column {column} out of range: the dataset has {indicators} indicators")]
+    #[error(
+        "colonne d'indicateur {column} hors limites : le jeu de données a {indicators} indicateurs"
+    )]
     ColumnOutOfRange {
         /// The column asked.
         column: usize,
@@ -218,7 +223,7 @@ pub enum DatasetError {
         indicators: usize,
     },
     /// An output buffer whose length is not the number of territories.
-    #[error("output buffer of {len} for {territories} territories")]
+    #[error("tampon de sortie de {len} cases pour {territories} territoires")]
     BufferLength {
         /// Length of the buffer given.
         len: usize,
@@ -226,13 +231,13 @@ pub enum DatasetError {
         territories: usize,
     },
     /// Intermediate results the engine should have computed first are missing (a bug).
-    #[error("internal: {what} missing")]
+    #[error("erreur interne : {what} manquant")]
     Missing {
         /// What is missing.
         what: &'static str,
     },
     /// An infinite value (missing values are NaN).
-    #[error("invalid dataset: base unit '{unit}', indicator '{indicator}': infinite value (write a missing value as NaN)")]
+    #[error("jeu de données invalide : unité « {unit} », indicateur « {indicator} » : valeur infinie (écrivez une valeur manquante NaN)")]
     InfiniteValue {
         /// The unit's code.
         unit: String,

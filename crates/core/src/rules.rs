@@ -60,10 +60,66 @@ pub const MISSING_COLOUR: &str = "#d9d9d9";
 /// Text over [`MISSING_COLOUR`].
 pub const MISSING_TEXT_COLOUR: &str = "#000000";
 
-/// Rounds a score or a value to `decimals` digits for display (half away from zero).
-fn round_to(v: f64, decimals: u32) -> f64 {
-    let k = 10f64.powi(decimals as i32);
-    (v * k).round() / k
+/// Rounds a number to `decimals` digits for display, the way the viewer's
+/// `Number.prototype.toLocaleString` does: the shortest decimal text that reads back as the
+/// same `f64` (what JSON carries to the browser) is rounded half away from zero.
+///
+/// Rounding the binary value instead (`format!("{:.1}")`) or `(v * 10).round() / 10` differs
+/// on ties: 39.15 is stored as 39.1499…, so `{:.1}` prints 39.1 while the viewer shows 39,2.
+/// Every displayed figure goes through this function so that the page and the map agree.
+///
+/// ```
+/// use ifn_core::rules::round_display;
+/// assert_eq!(round_display(39.15, 1), 39.2);
+/// assert_eq!(format!("{:.1}", 39.15), "39.1", "what the binary value rounds to");
+/// assert_eq!(round_display(1.005, 2), 1.01);
+/// assert_eq!(round_display(-2.25, 1), -2.3);
+/// assert_eq!(round_display(9.96, 1), 10.0);
+/// assert_eq!(round_display(1234.5, 0), 1235.0);
+/// assert!(round_display(f64::NAN, 1).is_nan());
+/// ```
+pub fn round_display(v: f64, decimals: u32) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    // `Display` of an f64 is the shortest round-trip text, never in exponent form.
+    let text = format!("{}", v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let d = decimals as usize;
+    if frac.len() <= d {
+        return v;
+    }
+    // The kept digits as one integer (digit string), plus one when the next digit is ≥ 5.
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().take(d)).collect();
+    if frac.as_bytes()[d] >= b'5' {
+        let mut k = digits.len();
+        loop {
+            if k == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            k -= 1;
+            if digits[k] == b'9' {
+                digits[k] = b'0';
+            } else {
+                digits[k] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - d;
+    let mut rounded = String::with_capacity(digits.len() + 2);
+    rounded.push_str(std::str::from_utf8(&digits[..split]).unwrap_or("0"));
+    if d > 0 {
+        rounded.push('.');
+        rounded.push_str(std::str::from_utf8(&digits[split..]).unwrap_or("0"));
+    }
+    let r: f64 = rounded.parse().unwrap_or(v.abs());
+    if v < 0.0 {
+        -r
+    } else {
+        r
+    }
 }
 
 /// A score rounded for display: [`SCORE_DECIMALS`] decimal.
@@ -73,16 +129,19 @@ fn round_to(v: f64, decimals: u32) -> f64 {
 /// assert!(ifn_core::rules::display_round(f64::NAN).is_nan());
 /// ```
 pub fn display_round(score: f64) -> f64 {
-    round_to(score, SCORE_DECIMALS)
+    round_display(score, SCORE_DECIMALS)
 }
 
-/// A raw indicator value rounded for display: [`RAW_DECIMALS`] decimal.
+/// A raw indicator value rounded for display: [`RAW_DECIMALS`] decimal, ties as the viewer
+/// rounds them ([`round_display`]). The API sends raw values at full precision; the viewer
+/// and the diagnostic both print this rounding of them.
 ///
 /// ```
 /// assert_eq!(ifn_core::rules::raw_round(12.345), 12.3);
+/// assert_eq!(ifn_core::rules::raw_round(39.15), 39.2);
 /// ```
 pub fn raw_round(value: f64) -> f64 {
-    round_to(value, RAW_DECIMALS)
+    round_display(value, RAW_DECIMALS)
 }
 
 /// The colour class 1..=10 of a score, `None` when missing.
@@ -313,6 +372,23 @@ mod tests {
             assert_eq!(score_class(score), Some(class), "{score}");
         }
         assert_eq!(score_class(f64::NAN), None);
+    }
+
+    #[test]
+    fn display_rounding_takes_ties_up_as_the_decimal_text_reads() {
+        // k / 100 printed with two decimals is "a.bc": rounding it to one decimal is decimal
+        // arithmetic on the integer k, whatever its binary value.
+        for k in 0..20_000u32 {
+            let v = f64::from(k) / 100.0;
+            let want = f64::from((k + 5) / 10) / 10.0;
+            assert_eq!(round_display(v, 1), want, "{v}");
+            assert_eq!(round_display(-v, 1), -want, "{}", -v);
+        }
+        assert_eq!(round_display(0.96, 1), 1.0);
+        assert_eq!(round_display(99.95, 1), 100.0);
+        assert_eq!(round_display(1e-7, 1), 0.0);
+        assert_eq!(round_display(123.0, 2), 123.0);
+        assert_eq!(round_display(f64::INFINITY, 1), f64::INFINITY);
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl SelectionBuilder {
             if !catalogue.contains(key) {
                 return Err(CoreError::InvalidWeight {
                     text: format!("{key}={w}"),
-                    reason: format!("'{key}' is not an indicator key"),
+                    reason: format!("« {key} » n'est pas une clé d'indicateur"),
                 });
             }
             match indicators.iter().position(|k| k == key) {
@@ -207,7 +207,7 @@ impl SelectionBuilder {
                     return Err(CoreError::InvalidWeight {
                         text: format!("{key}={w}"),
                         reason: format!(
-                            "'{key}' is not among the selected indicators ({}); tick it first",
+                            "« {key} » ne fait pas partie des indicateurs retenus ({}) : cochez-le d'abord",
                             indicators.join(", ")
                         ),
                     })
@@ -230,7 +230,7 @@ fn check_weight_value(key: &str, w: f64) -> CoreResult<()> {
     if !w.is_finite() || w < 0.0 {
         return Err(CoreError::InvalidWeight {
             text: format!("{key}={w}"),
-            reason: "a weight must be a finite number ≥ 0".into(),
+            reason: "un poids doit être un nombre fini ≥ 0".into(),
         });
     }
     Ok(())
@@ -253,18 +253,21 @@ pub fn parse_weights(text: &str) -> CoreResult<Vec<(String, f64)>> {
             .split_once('=')
             .ok_or_else(|| CoreError::InvalidWeight {
                 text: part.to_string(),
-                reason: "expected key=value, for example poverty_rate=2".into(),
+                reason: "attendu clé=valeur, par exemple poverty_rate=2".into(),
             })?;
         let key = key.trim();
         let w: f64 = value.trim().parse().map_err(|_| CoreError::InvalidWeight {
             text: part.to_string(),
-            reason: format!("'{}' is not a number (use a dot: 0.5)", value.trim()),
+            reason: format!(
+                "« {} » n'est pas un nombre (avec un point : 0.5)",
+                value.trim()
+            ),
         })?;
         check_weight_value(key, w)?;
         if out.iter().any(|(k, _)| k == key) {
             return Err(CoreError::InvalidWeight {
                 text: part.to_string(),
-                reason: format!("'{key}' is given twice"),
+                reason: format!("« {key} » est donné deux fois"),
             });
         }
         out.push((key.to_string(), w));

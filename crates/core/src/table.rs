@@ -42,7 +42,7 @@ pub fn is_missing(cell: &str) -> bool {
 
 /// A cell that is neither a number nor a missing value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a number (missing values are written {tokens})", tokens = missing_tokens_text())]
+#[error("« {text} » n'est pas un nombre (une valeur manquante s'écrit {tokens})", tokens = missing_tokens_text())]
 pub struct InvalidNumber {
     /// The cell, trimmed.
     pub text: String,
@@ -54,7 +54,7 @@ fn missing_tokens_text() -> String {
         .filter(|t| !t.is_empty())
         .copied()
         .collect();
-    t.insert(0, "empty");
+    t.insert(0, "vide");
     t.join(", ")
 }
 
@@ -123,7 +123,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
             file: file.into(),
             line: 1,
             column: "-".into(),
-            message: format!("cannot read as UTF-8 text: {e}"),
+            message: format!("illisible en texte UTF-8 (enregistrez le fichier en UTF-8) : {e}"),
         })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let header_line = text.lines().next().unwrap_or("");
@@ -153,9 +153,9 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         if headers.get(i).map(String::as_str) != Some(*req) {
             return Err(table_err(
                 1,
-                headers.get(i).map(String::as_str).unwrap_or("(none)"),
+                headers.get(i).map(String::as_str).unwrap_or("(aucune)"),
                 format!(
-                    "expected column {} to be '{req}'; a table starts with {}",
+                    "la colonne {} devrait être « {req} » ; un tableau commence par {}",
                     i + 1,
                     REQUIRED.join(",")
                 ),
@@ -169,7 +169,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
             optional[o] = Some(i);
         } else if catalogue.contains(h) {
             if indicator_cols.iter().any(|(_, k): &(usize, String)| k == h) {
-                return Err(table_err(1, h, "column appears twice".into()));
+                return Err(table_err(1, h, "colonne présente deux fois".into()));
             }
             indicator_cols.push((i, h.clone()));
         } else {
@@ -177,7 +177,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
                 1,
                 h,
                 format!(
-                    "unknown column: not an indicator key of the catalogue nor one of {}",
+                    "colonne inconnue : ce n'est ni une clé d'indicateur du catalogue ni l'une de {}",
                     OPTIONAL.join(", ")
                 ),
             ));
@@ -187,7 +187,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         return Err(table_err(
             1,
             "-",
-            "no indicator column: add columns named by indicator keys, e.g. poverty_rate".into(),
+            "aucune colonne d'indicateur : ajoutez des colonnes nommées par les clés des indicateurs, par exemple poverty_rate".into(),
         ));
     }
     let mut units = Vec::new();
@@ -202,7 +202,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         // An empty EPCI means the commune belongs to none (pseudo-EPCI ZZZZZZZZZ).
         for (i, req) in REQUIRED.iter().enumerate().take(4) {
             if i != 2 && cell(i).is_empty() {
-                return Err(table_err(line, req, "empty code".into()));
+                return Err(table_err(line, req, "code vide".into()));
             }
         }
         let code = cell(0);
@@ -210,7 +210,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
             return Err(table_err(
                 line,
                 "code",
-                format!("code '{code}' already appears on line {first}"),
+                format!("le code « {code} » apparaît déjà ligne {first}"),
             ));
         }
         let pop_text = cell(4);
@@ -220,7 +220,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
                 return Err(table_err(
                     line,
                     "population",
-                    format!("'{pop_text}' is not a number ≥ 0"),
+                    format!("« {pop_text} » n'est pas un nombre ≥ 0"),
                 ))
             }
         };
@@ -261,7 +261,7 @@ pub fn read_table(mut input: impl Read, file: &str, catalogue: &Catalogue) -> Co
         return Err(table_err(
             2,
             "-",
-            "the table has a header but no row".into(),
+            "le tableau a un en-tête mais aucune ligne".into(),
         ));
     }
     let keys: Vec<String> = indicator_cols.into_iter().map(|(_, k)| k).collect();
@@ -288,10 +288,10 @@ fn csv_error(
             table_err(
                 line,
                 column,
-                format!("{len} fields where the header has {expected_len} (a separator too many or missing?)"),
+                format!("{len} champs alors que l'en-tête en a {expected_len} (un séparateur en trop ou manquant ?)"),
             )
         }
-        _ => table_err(line, "-", format!("malformed CSV: {e}")),
+        _ => table_err(line, "-", format!("CSV mal formé : {e}")),
     }
 }
 
@@ -322,7 +322,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("t.csv") && e.contains("line 3") && e.contains("poverty_rate"),
+            e.contains("t.csv") && e.contains("ligne 3") && e.contains("poverty_rate"),
             "{e}"
         );
     }
@@ -343,7 +343,7 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("line 3") && e.contains("line 2"), "{e}");
+        assert!(e.contains("ligne 3") && e.contains("ligne 2"), "{e}");
     }
 
     #[test]

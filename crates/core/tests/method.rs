@@ -269,7 +269,7 @@ fn an_indicator_without_data_is_refused() {
         .build(&e)
         .unwrap_err()
         .to_string();
-    assert!(err.contains("no data"), "{err}");
+    assert!(err.contains("pas de données"), "{err}");
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub type DiagnosticResult<T> = Result<T, DiagnosticError>;
 #[derive(Debug, Error)]
 pub enum DiagnosticError {
     /// No territory with this code at this level.
-    #[error("no {level} with code '{code}' in this store: check the code (INSEE codes keep their leading zeros, EPCI are SIREN numbers) or use the search")]
+    #[error("aucun territoire de niveau {level} avec le code « {code} » dans ce magasin : vérifiez le code (les codes INSEE gardent leur zéro initial, un EPCI se désigne par son numéro SIREN) ou cherchez le territoire")]
     UnknownTerritory {
         /// The level asked for.
         level: Level,
@@ -27,7 +27,7 @@ pub enum DiagnosticError {
     #[error(transparent)]
     Offer(#[from] OfferError),
     /// The page could not be written.
-    #[error("cannot write the page to {path}: check that its folder exists and is writable")]
+    #[error("impossible d'écrire la page dans {path} : vérifiez que son dossier existe et est accessible en écriture")]
     Write {
         /// The file (or its temporary sibling).
         path: PathBuf,

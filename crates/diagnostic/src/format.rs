@@ -21,7 +21,8 @@ pub fn esc(s: &str) -> String {
 }
 
 /// A number in French: decimal comma, thin no-break space between thousands, "—" when not
-/// a finite number.
+/// a finite number. Rounded as the viewer rounds ([`ifn_core::rules::round_display`]: ties
+/// of the decimal text away from zero), so that a figure reads the same on the page and the map.
 ///
 /// ```
 /// use ifn_diagnostic::format::fr;
@@ -29,12 +30,14 @@ pub fn esc(s: &str) -> String {
 /// assert_eq!(fr(-0.04, 1), "0,0");
 /// assert_eq!(fr(f64::NAN, 2), "—");
 /// assert_eq!(fr(999.96, 1), "1\u{202f}000,0");
+/// assert_eq!(fr(39.15, 1), "39,2");
 /// ```
 pub fn fr(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "—".to_string();
     }
-    let s = format!("{:.*}", decimals, v);
+    let rounded = ifn_core::rules::round_display(v, u32::try_from(decimals).unwrap_or(u32::MAX));
+    let s = format!("{:.*}", decimals, rounded);
     // "-0.0" after rounding reads as a sign error on paper.
     let s = if s
         .trim_start_matches('-')

@@ -9,6 +9,7 @@ use ifn_core::{
     Axis, Engine, Feature, Level, LevelScores, Place, Selection, SourceInfo, TerritoryMeta,
 };
 
+use crate::compare::{enclosing, Compared, Reference};
 use crate::error::{DiagnosticError, DiagnosticResult};
 
 /// Rows of the "most fragile sub-territories" table.
@@ -30,17 +31,6 @@ pub struct DiagnosticContext<'a> {
     pub places: &'a [Place],
     /// The place index built from the same units, contours and places.
     pub index: &'a PlaceIndex,
-}
-
-/// A value for the territory, its département and France.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Compared {
-    /// The territory.
-    pub territory: f64,
-    /// Its département (NaN for a région, or when unknown).
-    pub departement: f64,
-    /// All base units of the store.
-    pub france: f64,
 }
 
 /// One indicator of the selection.
@@ -143,9 +133,10 @@ pub struct DiagnosticInput {
     pub name: String,
     /// Enclosing territories (level, code, name), finest first.
     pub parents: Vec<(Level, String, String)>,
-    /// Département of comparison (code, name): the territory's, or the one holding most of
-    /// its population.
-    pub departement: Option<(String, String)>,
+    /// The territories every figure is compared with, France last: for a commune its EPCI
+    /// and its département, for an EPCI its département, for a département its région (see
+    /// [`Compared`]). Never the territory itself.
+    pub references: Vec<Reference>,
     /// Label of the whole-store column ("France" or the demo's name).
     pub france_label: String,
     /// Profile label.
@@ -168,10 +159,8 @@ pub struct DiagnosticInput {
     pub top_fragile: Vec<ChildRow>,
     /// Offer of the territory.
     pub offer: TerritoryOffer,
-    /// Offer of the département.
-    pub offer_departement: Option<TerritoryOffer>,
-    /// Offer of the whole store.
-    pub offer_france: TerritoryOffer,
+    /// Offer of each reference, in the order of [`references`](Self::references).
+    pub offer_references: Vec<TerritoryOffer>,
     /// Largest zones blanches (by population), at most [`ZONES_BLANCHES_LISTED`].
     pub zones_blanches: Vec<ZoneBlancheRow>,
     /// Places of the store attached to no territory.
@@ -265,36 +254,53 @@ pub fn build_input(
     let t = row(&scores, code, level)?;
     let members = engine.members(level, code);
 
-    // Département of comparison: the one holding most of the territory's population.
-    let departement = if level == Level::Region {
-        None
+    let france_label = if ctx.meta.fictional {
+        "Ensemble (fictif)".to_string()
     } else {
-        let mut pop: BTreeMap<&str, f64> = BTreeMap::new();
-        for &i in &members {
-            *pop.entry(units[i].departement.as_str()).or_default() += units[i].population;
-        }
-        pop.into_iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(d, _)| d.to_string())
+        "France".to_string()
     };
-    let dep_scores = match &departement {
-        Some(_) => Some(engine.score_with(Level::Departement, selection, &unit_scores)?),
-        None => None,
-    };
-    let dep_row = match (&departement, &dep_scores) {
-        (Some(d), Some(s)) => Some(row(s, d, Level::Departement)?),
-        _ => None,
-    };
+    // The enclosing territories, each with its scores and offer, then France.
+    let all: Vec<usize> = (0..units.len()).collect();
+    let mut references = Vec::new();
+    let mut reference_scores = Vec::new();
+    let mut offer_references = Vec::new();
+    for r in enclosing(engine, level, &members) {
+        let Some(l) = r.level else { continue };
+        let s = engine.score_with(l, selection, &unit_scores)?;
+        let Some(o) = offer(l, engine, &unit_scores, ctx.index, options)?
+            .get(&r.code)
+            .cloned()
+        else {
+            continue;
+        };
+        let row = row(&s, &r.code, l)?;
+        references.push(r);
+        reference_scores.push((s, row));
+        offer_references.push(o);
+    }
+    references.push(Reference {
+        level: None,
+        code: "FR".to_string(),
+        name: france_label.clone(),
+    });
+    offer_references.push(offer_for_units(
+        "FR",
+        &all,
+        engine,
+        &unit_scores,
+        ctx.index,
+        options,
+    )?);
     let iris = engine.score_with(Level::Iris, selection, &unit_scores)?;
     let pops: Vec<f64> = units.iter().map(|u| u.population).collect();
-    let dep_value = |f: &dyn Fn(&LevelScores, usize) -> f64| match (&dep_scores, dep_row) {
-        (Some(s), Some(r)) => f(s, r),
-        _ => f64::NAN,
-    };
-    let compare = |f: &dyn Fn(&LevelScores, usize) -> f64, fr: f64| Compared {
+    // A figure of the territory and of each reference; `france` is the whole store's.
+    let compare = |f: &dyn Fn(&LevelScores, usize) -> f64, france: f64| Compared {
         territory: f(&scores, t),
-        departement: dep_value(f),
-        france: fr,
+        references: reference_scores
+            .iter()
+            .map(|(s, r)| f(s, *r))
+            .chain(std::iter::once(france))
+            .collect(),
     };
 
     let catalogue = engine.catalogue();
@@ -335,14 +341,6 @@ pub fn build_input(
             level,
             code: code.to_string(),
         })?;
-    let offer_departement = match &departement {
-        Some(d) => offer(Level::Departement, engine, &unit_scores, ctx.index, options)?
-            .get(d)
-            .cloned(),
-        None => None,
-    };
-    let all: Vec<usize> = (0..units.len()).collect();
-    let offer_france = offer_for_units("FR", &all, engine, &unit_scores, ctx.index, options)?;
 
     // Sub-territories.
     let child_level = child_of(level).filter(|&l| engine.has_level(l));
@@ -486,22 +484,12 @@ pub fn build_input(
         code: code.to_string(),
         name: scores.names[t].clone(),
         parents,
-        departement: departement
-            .as_ref()
-            .map(|d| (d.clone(), dataset.name_of(Level::Departement, d))),
-        france_label: if ctx.meta.fictional {
-            "Ensemble (fictif)".to_string()
-        } else {
-            "France".to_string()
-        },
+        references,
+        france_label,
         profile: profile.label.clone(),
         reference: selection.reference.as_str().to_string(),
         options: *options,
-        population: Compared {
-            territory: scores.population[t],
-            departement: dep_value(&|s, r| s.population[r]),
-            france: pops.iter().sum(),
-        },
+        population: compare(&|s, r| s.population[r], pops.iter().sum()),
         score: compare(
             &|s, r| s.total[r],
             france_mean(&pops, |i| unit_scores.total[i]),
@@ -511,8 +499,7 @@ pub fn build_input(
         child_count: child_codes.len(),
         top_fragile,
         offer: offer_here,
-        offer_departement,
-        offer_france,
+        offer_references,
         zones_blanches,
         unassigned_places: ctx.index.unassigned().len(),
         map,

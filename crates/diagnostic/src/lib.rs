@@ -6,8 +6,8 @@
 //! roadmaps (*besoins des publics*, *offre d'accompagnement*, *enjeux*):
 //!
 //! - [`build_input`] computes every figure from `ifn-core`: the score and each indicator
-//!   against the département and France, the most fragile sub-territories, the mediation
-//!   offer and its gaps ([`ifn_core::offer`]), sources and vintages;
+//!   against the enclosing territories (EPCI, département or région) and France, the most
+//!   fragile sub-territories, the mediation offer and its gaps ([`ifn_core::offer`]), sources and vintages;
 //! - [`render_html`] turns them into one self-contained HTML page (inline CSS and SVG map, no
 //!   network) that prints to a clean A4 PDF from any browser. Key numbers carry
 //!   `data-figure` / `data-value` attributes so that tests can read them back;
@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod compare;
 mod error;
 pub mod format;
 mod input;
@@ -41,12 +42,13 @@ pub mod svg;
 use std::io::Write;
 use std::path::Path;
 
+pub use compare::{Compared, Reference};
 pub use error::{DiagnosticError, DiagnosticResult};
 pub use input::{
-    build_input, ChildRow, Compared, DiagnosticContext, DiagnosticInput, IndicatorRow, MapData,
-    MapShape, ZoneBlancheRow, TOP_FRAGILE, ZONES_BLANCHES_LISTED,
+    build_input, ChildRow, DiagnosticContext, DiagnosticInput, IndicatorRow, MapData, MapShape,
+    ZoneBlancheRow, TOP_FRAGILE, ZONES_BLANCHES_LISTED,
 };
-pub use render::{read_figure, render_html};
+pub use render::{read_figure, render_error_page, render_html};
 
 /// Writes `contents` to `path` through a temporary file in the same folder, renamed at the
 /// end: readers see the old file or the new one, never half of it.

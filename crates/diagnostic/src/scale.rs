@@ -8,6 +8,7 @@
 //! when the score is missing.
 
 use ifn_core::report::display_round;
+use ifn_core::rules::{raw_round, RAW_DECIMALS, SCORE_DECIMALS};
 
 use crate::format::fr;
 
@@ -54,18 +55,49 @@ pub fn score_colour(score: f64) -> &'static str {
 /// assert_eq!(ifn_diagnostic::scale::score_text(f64::NAN), "—");
 /// ```
 pub fn score_text(score: f64) -> String {
-    fr(display_round(score), 1)
+    fr(display_round(score), SCORE_DECIMALS as usize)
 }
 
-/// A raw indicator value or a rolled-up class as printed: one decimal, French decimal comma,
-/// "—" when missing.
+/// A raw indicator value as printed: [`raw_round`] (the viewer's rounding of the API's
+/// population-weighted value), French decimal comma, "—" when missing.
 ///
 /// ```
 /// assert_eq!(ifn_diagnostic::scale::value_text(12.345), "12,3");
+/// assert_eq!(ifn_diagnostic::scale::value_text(39.15), "39,2");
 /// assert_eq!(ifn_diagnostic::scale::value_text(f64::NAN), "—");
 /// ```
 pub fn value_text(value: f64) -> String {
-    fr(value, 1)
+    fr(raw_round(value), RAW_DECIMALS as usize)
+}
+
+/// A raw indicator value with its unit, as the viewer prints it: `39,2 %`, `4,1 km`, the bare
+/// number when the indicator has no unit, "—" (without unit) when missing.
+///
+/// ```
+/// use ifn_diagnostic::scale::raw_text;
+/// assert_eq!(raw_text(39.15, "%"), "39,2\u{a0}%");
+/// assert_eq!(raw_text(4.06, "km"), "4,1\u{a0}km");
+/// assert_eq!(raw_text(2.0, ""), "2,0");
+/// assert_eq!(raw_text(f64::NAN, "%"), "—");
+/// ```
+pub fn raw_text(value: f64, unit: &str) -> String {
+    let text = value_text(value);
+    if !value.is_finite() || unit.is_empty() {
+        text
+    } else {
+        format!("{text}\u{a0}{unit}")
+    }
+}
+
+/// A rolled-up class (a population-weighted mean of classes 1..=10) as printed: one decimal
+/// like a score, "—" when missing.
+///
+/// ```
+/// assert_eq!(ifn_diagnostic::scale::class_text(6.45), "6,5");
+/// assert_eq!(ifn_diagnostic::scale::class_text(f64::NAN), "—");
+/// ```
+pub fn class_text(class: f64) -> String {
+    fr(display_round(class), SCORE_DECIMALS as usize)
 }
 
 #[cfg(test)]

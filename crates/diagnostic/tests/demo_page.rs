@@ -65,8 +65,12 @@ fn a_departement_page_shows_the_engine_and_offer_figures() {
     );
     let share = figure(&html, "fragile-share-beyond").unwrap();
     assert_eq!(share, x3.fragile_share_beyond);
-    // A département is its own comparison département.
-    assert_eq!(figure(&html, "score-departement"), Some(scores.total[r]));
+    // A département is never compared with itself (its région, here the whole store, and
+    // France instead).
+    assert_eq!(
+        ifn_diagnostic::read_figure(&html, "score-departement"),
+        None
+    );
     // France: population-weighted mean of the base units' totals, computed here on its own.
     let (mut sw, mut w) = (0.0, 0.0);
     for (u, s) in t.dataset.units().iter().zip(&units.total) {
@@ -163,7 +167,9 @@ fn zones_blanches_are_listed_and_hatched_when_the_distance_is_short() {
         !input.offer.zones_blanches.is_empty(),
         "2 km around fragile units leaves gaps in the demo"
     );
-    assert!(input.departement.is_none());
+    // A région is compared with France only.
+    assert_eq!(input.references.len(), 1);
+    assert_eq!(input.references[0].level, None);
     let html = render_html(&input);
     assert!(html.contains("class=\"zone-blanche\""));
     assert_eq!(
@@ -240,7 +246,7 @@ fn an_iris_page_has_no_sub_territories_and_an_unknown_code_is_an_error() {
         "",
     )
     .unwrap_err();
-    assert!(e.to_string().contains("'16'"), "{e}");
+    assert!(e.to_string().contains("« 16 »"), "{e}");
 }
 
 /// The colours of a page's map.

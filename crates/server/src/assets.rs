@@ -122,22 +122,26 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     let raw = uri.path();
     let decoded = percent_decode_str(raw).decode_utf8_lossy();
     if decoded.split('/').any(|s| s == ".." || s == ".") || decoded.contains('\\') {
-        return ApiError::bad_request(format!("path '{raw}' contains '..' or '.' segments"))
-            .into_response();
+        return ApiError::bad_request(format!(
+            "le chemin « {raw} » contient des segments « .. » ou « . » : donnez un chemin direct"
+        ))
+        .into_response();
     }
     if decoded.starts_with("/api/")
         || decoded.starts_with("/tiles/")
         || decoded == "/api"
         || decoded == "/tiles"
     {
-        return ApiError::not_found(format!("no endpoint {raw}: see /api/openapi.json"))
-            .into_response();
+        return ApiError::not_found(format!(
+            "aucun point d'accès {raw} : la liste est dans /api/openapi.json"
+        ))
+        .into_response();
     }
     let path = decoded.trim_start_matches('/');
     let path = if path.is_empty() { "index.html" } else { path };
     let Some(asset) = prepared().files.get(path) else {
         return ApiError::not_found(format!(
-            "no file {raw} in the embedded viewer; the map is at /"
+            "aucun fichier {raw} dans la visionneuse : la carte est à l'adresse /"
         ))
         .into_response();
     };

@@ -71,7 +71,10 @@ impl ApiError {
         tracing::error!(error = %chain, "{context}");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("internal error while {context}; see the server log"),
+            format!(
+                "erreur interne du serveur ({context}) : réessayez ; si elle persiste, signalez-la \
+                 à l'administrateur (le détail est dans le journal du serveur)"
+            ),
         )
     }
 }
@@ -98,9 +101,9 @@ impl From<CoreError> for ApiError {
             CoreError::Catalogue { .. }
             | CoreError::Dataset(_)
             | CoreError::Table { .. }
-            | CoreError::LocalIndicators { .. } => ApiError::internal("reading the store", &e),
+            | CoreError::LocalIndicators { .. } => ApiError::internal("lecture du magasin de territoires", &e),
             CoreError::Csv { .. } | CoreError::Write(_) | CoreError::Json(_) => {
-                ApiError::internal("writing the response", &e)
+                ApiError::internal("écriture de la réponse", &e)
             }
         }
     }
@@ -115,7 +118,7 @@ impl From<OfferError> for ApiError {
             }
             OfferError::Core(c) => ApiError::from(c),
             OfferError::IndexMismatch { .. } | OfferError::ScoresMismatch { .. } => {
-                ApiError::internal("computing the mediation offer", &e)
+                ApiError::internal("calcul de l'offre de médiation", &e)
             }
         }
     }
@@ -134,7 +137,7 @@ impl From<TilesError> for ApiError {
             | TilesError::Pmtiles { .. }
             | TilesError::InvalidArchive { .. }
             | TilesError::Metadata(_)
-            | TilesError::Io(_) => ApiError::internal("encoding a tile", &e),
+            | TilesError::Io(_) => ApiError::internal("encodage d'une tuile", &e),
         }
     }
 }
@@ -159,7 +162,7 @@ impl From<ExportError> for ApiError {
             | ExportError::GeoJson(_)
             | ExportError::Write(_)
             // The server builds no PMTiles pyramid.
-            | ExportError::MaxZoom { .. } => ApiError::internal("writing the export", &e),
+            | ExportError::MaxZoom { .. } => ApiError::internal("écriture de l'export", &e),
             ExportError::Tiles(t) => ApiError::from(t),
         }
     }
@@ -171,14 +174,14 @@ impl From<DiagnosticError> for ApiError {
             DiagnosticError::UnknownTerritory { .. } => ApiError::not_found(e.to_string()),
             DiagnosticError::Core(c) => ApiError::from(c),
             DiagnosticError::Offer(o) => ApiError::from(o),
-            DiagnosticError::Write { .. } => ApiError::internal("writing the diagnostic", &e),
+            DiagnosticError::Write { .. } => ApiError::internal("écriture du diagnostic", &e),
         }
     }
 }
 
 impl From<tokio::task::JoinError> for ApiError {
     fn from(e: tokio::task::JoinError) -> ApiError {
-        ApiError::internal("running a background task", &e)
+        ApiError::internal("exécution d'une tâche de fond", &e)
     }
 }
 

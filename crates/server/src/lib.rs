@@ -64,7 +64,9 @@ async fn limit_uri(req: Request, next: Next) -> Response {
     if len > MAX_URI_BYTES {
         return ApiError::new(
             StatusCode::URI_TOO_LONG,
-            format!("request URI of {len} bytes: at most {MAX_URI_BYTES} are accepted"),
+            format!(
+                "adresse de {len} octets : au plus {MAX_URI_BYTES} sont acceptés, raccourcissez-la"
+            ),
         )
         .into_response();
     }
@@ -93,10 +95,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::table::territories).layer(CompressionLayer::new()),
         )
         .route("/api/compare", get(routes::api::compare))
-        .route(
-            "/api/analyse/delta/{level}",
-            get(routes::analyse::delta),
-        )
+        .route("/api/analyse/delta/{level}", get(routes::analyse::delta))
         .route(
             "/api/analyse/robustness/{level}",
             get(routes::analyse::robustness),

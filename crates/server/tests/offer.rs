@@ -115,7 +115,7 @@ async fn bad_offer_options_are_400() {
         assert_json_error(&format!("/api/territories/departement/X1?{q}"), 400).await;
         assert_json_error(&format!("{COMMUNE_TILE}?{q}"), 400).await;
         assert_json_error(&format!("/api/export/commune.csv?{q}"), 400).await;
-        assert_json_error(&format!("/diagnostic/commune/X1001?{q}"), 400).await;
+        assert_html_error(&format!("/diagnostic/commune/X1001?{q}"), 400).await;
     }
     assert_json_error("/api/places?kinds=mairie", 400).await;
     assert_json_error("/tiles/places/0/0/0.mvt?kinds=mairie", 400).await;
@@ -275,6 +275,97 @@ async fn the_diagnostic_page_has_the_api_figures() {
         Some(d["offer"]["zones_blanches"].as_array().unwrap().len() as f64)
     );
     assert_eq!(figure(&html, "threshold"), Some(6.0));
-    assert_json_error("/diagnostic/epci/nope", 404).await;
-    assert_json_error("/diagnostic/canton/X1", 404).await;
+}
+
+#[tokio::test]
+async fn a_bad_diagnostic_address_is_a_french_page_saying_what_to_do() {
+    let page = assert_html_error("/diagnostic/epci/nope", 404).await;
+    assert!(page.contains("Diagnostic introuvable"), "{page}");
+    assert!(
+        page.contains("nope") && page.contains("recherche"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/\""), "a link back to the map");
+    let page = assert_html_error("/diagnostic/canton/X1", 404).await;
+    assert!(page.contains("canton"), "{page}");
+    let page = assert_html_error("/diagnostic/commune/X1001?threshold=abc", 400).await;
+    assert!(page.contains("threshold"), "the parameter is named: {page}");
+}
+
+/// The viewer's rounding of a JSON number, written out: its text (the shortest that reads
+/// back as the same number) rounded half up at one decimal, French comma.
+fn viewer_text(v: &Json) -> String {
+    let text = v.to_string();
+    let negative = text.starts_with('-');
+    let text = text.trim_start_matches('-');
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    assert!(!int.contains('e'), "{text}");
+    let digit = |k: usize| frac.as_bytes().get(k).map_or(0, |b| u64::from(b - b'0'));
+    let mut tenths = int.parse::<u64>().unwrap() * 10 + digit(0);
+    if digit(1) >= 5 {
+        tenths += 1;
+    }
+    let sign = if negative && tenths > 0 { "-" } else { "" };
+    format!("{sign}{},{}", tenths / 10, tenths % 10)
+}
+
+/// The printed text of a `data-figure`.
+fn figure_text(html: &str, name: &str) -> String {
+    let key = format!("data-figure=\"{name}\" data-value=\"");
+    let rest = &html[html.find(&key).unwrap_or_else(|| panic!("{name}")) + key.len()..];
+    rest.split_once('>')
+        .unwrap()
+        .1
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_diagnostic_prints_the_api_raw_values_as_the_viewer_does() {
+    // Every commune: the demo's two-decimal IRIS values make ties (x.x5) that rounding the
+    // binary value would print one tenth lower than the viewer.
+    let communes: std::collections::BTreeSet<String> = ifn_core::demo::generate()
+        .dataset
+        .units()
+        .iter()
+        .map(|u| u.commune.clone())
+        .collect();
+    let mut checked = 0;
+    for code in communes.iter().step_by(10) {
+        let q = "profile=senior";
+        let d = json(&format!("/api/territories/commune/{code}?{q}")).await;
+        let res = get(&format!("/diagnostic/commune/{code}?{q}")).await;
+        let html = String::from_utf8(body(res).await).unwrap();
+        let parents = d["parents"].as_array().unwrap();
+        let epci = parents.iter().find(|p| p["level"] == "epci").unwrap();
+        let e = json(&format!(
+            "/api/territories/epci/{}?{q}",
+            epci["code"].as_str().unwrap()
+        ))
+        .await;
+        for i in d["indicators"].as_array().unwrap() {
+            if i["selected"] != true || i["raw"].is_null() {
+                continue;
+            }
+            let key = i["key"].as_str().unwrap();
+            let unit = i["unit"].as_str().unwrap();
+            let want = format!("{}\u{a0}{unit}", viewer_text(&i["raw"]));
+            let got = figure_text(&html, &format!("indicator-raw-{key}"));
+            assert_eq!(got, want.trim_end_matches('\u{a0}'), "{code} {key}");
+            // The EPCI column holds the EPCI's own value, as its detail gives it.
+            let ei = e["indicators"].as_array().unwrap();
+            let ei = ei.iter().find(|x| x["key"] == key).unwrap();
+            // (To an ulp: serde_json's float parsing, without `float_roundtrip`, may be one off.)
+            let got = figure(&html, &format!("indicator-raw-{key}-epci")).unwrap();
+            let want = ei["raw"].as_f64().unwrap();
+            assert!(
+                (got - want).abs() <= 1e-12 * want.abs(),
+                "{code} {key}: {got} {want}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked}");
 }

@@ -51,7 +51,7 @@ impl PlaceFilter {
             .map(|k| {
                 PlaceKind::parse(k).ok_or_else(|| {
                     format!(
-                        "unknown place kind '{k}': expected one of {}",
+                        "type de lieu inconnu « {k} » : choisissez parmi {}",
                         PlaceKind::ALL.map(|k| k.as_str()).join(", ")
                     )
                 })

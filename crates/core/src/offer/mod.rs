@@ -60,7 +60,7 @@ pub type OfferResult<T> = Result<T, OfferError>;
 pub enum OfferError {
     /// A threshold or a distance outside its bounds ([`THRESHOLD_RANGE`],
     /// [`DISTANCE_KM_RANGE`]), or not finite.
-    #[error("{name} = {value}: expected a number from {min} to {max}")]
+    #[error("{name} = {value} : attendu un nombre de {min} à {max}")]
     BadOption {
         /// The option (`threshold`, `distance_km`).
         name: &'static str,
@@ -72,7 +72,7 @@ pub enum OfferError {
         max: f64,
     },
     /// A threshold or a distance given as text that is not a number.
-    #[error("{name} '{text}': expected a number from {min} to {max} (with a dot: 7.5)")]
+    #[error("{name} « {text} » : attendu un nombre de {min} à {max} (avec un point : 7.5)")]
     NotANumber {
         /// The option (`threshold`, `distance_km`).
         name: &'static str,
@@ -85,8 +85,8 @@ pub enum OfferError {
     },
     /// The place index was built for other base units than the engine's.
     #[error(
-        "the place index was built for {index} base units but the engine has {engine}: \
-         rebuild the index from the same territory store"
+        "l'index des lieux a été construit pour {index} unités de base mais le moteur en a \
+         {engine} : reconstruisez l'index à partir du même magasin de territoires"
     )]
     IndexMismatch {
         /// Units of the index.
@@ -95,7 +95,7 @@ pub enum OfferError {
         engine: usize,
     },
     /// The scores were computed for other base units than the engine's.
-    #[error("{scores} unit scores for {engine} base units: compute them with this engine")]
+    #[error("{scores} scores d'unités pour {engine} unités de base : calculez-les avec ce moteur")]
     ScoresMismatch {
         /// Units of the scores.
         scores: usize,

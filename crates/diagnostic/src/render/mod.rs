@@ -6,11 +6,13 @@
 //! - [`map`]: the map box of part 1 (the SVG of [`crate::svg`] and its legend);
 //! - [`offer`]: 2. *Offre d'accompagnement*;
 //! - [`enjeux`]: 3. *Enjeux* and the zones blanches;
-//! - [`sources`]: sources, vintages, method and footer.
+//! - [`sources`]: sources, vintages, method and footer;
+//! - [`error_page`]: the French page answered instead when the address is wrong.
 //!
 //! maud escapes every spliced value; only the style sheet is inserted as it is.
 
 mod enjeux;
+mod error_page;
 mod header;
 mod map;
 mod needs;
@@ -21,8 +23,11 @@ use ifn_core::offer::TerritoryOffer;
 use ifn_core::Level;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+pub use error_page::render_error_page;
+
+use crate::compare::Compared;
 use crate::format::{esc, fr};
-use crate::input::{Compared, DiagnosticInput};
+use crate::input::DiagnosticInput;
 use crate::scale;
 
 /// The page's style sheet (print layout for A4, screen layout around it).
@@ -31,37 +36,64 @@ const CSS: &str = include_str!("page.css");
 /// What several parts of the page use, computed once.
 struct Page<'a> {
     d: &'a DiagnosticInput,
-    /// Name of the territory's département, or "Département" when it has none.
-    dep_name: String,
     /// Share of the population living in fragile zones (NaN for an empty territory).
     fragile_share: f64,
 }
 
 impl<'a> Page<'a> {
     fn new(d: &'a DiagnosticInput) -> Self {
-        let dep_name = d
-            .departement
-            .as_ref()
-            .map_or_else(|| "Département".to_string(), |(_, n)| n.clone());
         let fragile_share = if d.population.territory > 0.0 {
             d.offer.fragile_population / d.population.territory
         } else {
             f64::NAN
         };
-        Page {
-            d,
-            dep_name,
-            fragile_share,
-        }
+        Page { d, fragile_share }
     }
 
-    /// An offer figure for the territory, its département (NaN when unknown) and France.
+    /// An offer figure for the territory and each of its references.
     fn offer_compared(&self, f: impl Fn(&TerritoryOffer) -> f64) -> Compared {
         Compared {
             territory: f(&self.d.offer),
-            departement: self.d.offer_departement.as_ref().map_or(f64::NAN, &f),
-            france: f(&self.d.offer_france),
+            references: self.d.offer_references.iter().map(&f).collect(),
         }
+    }
+
+    /// One header cell per reference (its name, its level in small type).
+    fn reference_headers(&self) -> Markup {
+        html! {
+            @for r in &self.d.references {
+                th class="n" {
+                    (r.name)
+                    @if let Some(l) = r.level { br; small { (l.label_fr()) } }
+                }
+            }
+        }
+    }
+
+    /// "territoire · EPCI · dép. · France": the columns of a compared value, for a header.
+    fn columns_text(&self) -> String {
+        std::iter::once("territoire")
+            .chain(self.d.references.iter().map(|r| r.short_label()))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    /// A compared figure in a sentence: "EPCI : 12,5 %, département : 10,0 %, France : 9,1 %".
+    fn references_text(&self, c: &Compared, text: impl Fn(f64) -> String) -> String {
+        self.d
+            .references
+            .iter()
+            .zip(&c.references)
+            .map(|(r, &v)| {
+                let label = match r.level {
+                    Some(Level::Epci) => "EPCI".to_string(),
+                    Some(l) => l.label_fr().to_lowercase(),
+                    None => r.name.clone(),
+                };
+                format!("{label} : {}", text(v))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The distance threshold in French, for the sentences that quote it.
@@ -112,13 +144,20 @@ fn fig(name: &str, value: f64, text: &str) -> Markup {
     html! { span data-figure=(name) data-value=(machine) { (text) } }
 }
 
-/// The three cells territory · département · France of a compared value, each a figure named
-/// `name`, `name-departement` and `name-france`.
-fn compared_cells(name: &str, c: &Compared, text: impl Fn(f64) -> String) -> Markup {
+/// The cells territory · references of a compared value, each a figure named `name` for the
+/// territory and `name-<level>` (`name-epci`, `name-departement`, `name-france`…) for each
+/// reference.
+fn compared_cells(
+    page: &Page<'_>,
+    name: &str,
+    c: &Compared,
+    text: impl Fn(f64) -> String,
+) -> Markup {
     html! {
         td class="n" { (fig(name, c.territory, &text(c.territory))) }
-        td class="n" { (fig(&format!("{name}-departement"), c.departement, &text(c.departement))) }
-        td class="n" { (fig(&format!("{name}-france"), c.france, &text(c.france))) }
+        @for (r, &v) in page.d.references.iter().zip(&c.references) {
+            td class="n" { (fig(&format!("{name}-{}", r.figure_suffix()), v, &text(v))) }
+        }
     }
 }
 

@@ -1,12 +1,12 @@
-//! Part 1, *Besoins des publics*: the score against the département and France, the
-//! indicators of the selection, the map, the most fragile sub-territories.
+//! Part 1, *Besoins des publics*: the score against the enclosing territories and France,
+//! the indicators of the selection, the map, the most fragile sub-territories.
 
 use ifn_core::Axis;
 use maud::{html, Markup};
 
 use super::{child_label, compared_cells, fig, level_article, map, score_text, Page};
 use crate::format::{fr, pct};
-use crate::scale::value_text;
+use crate::scale::{class_text, raw_text};
 
 /// The whole of part 1.
 pub(super) fn section(page: &Page<'_>) -> Markup {
@@ -21,18 +21,19 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
         }
         table class="keep" {
             thead {
-                tr { th {} th class="n" { (d.name) } th class="n" { (page.dep_name) } th class="n" { (d.france_label) } }
+                tr { th {} th class="n" { (d.name) } (page.reference_headers()) }
             }
             tbody {
                 tr {
                     th { "Score IFN" }
                     td class="n" { (fig("score-table", d.score.territory, &score_text(d.score.territory))) }
-                    td class="n" { (fig("score-departement", d.score.departement, &score_text(d.score.departement))) }
-                    td class="n" { (fig("score-france", d.score.france, &score_text(d.score.france))) }
+                    @for (r, &v) in d.references.iter().zip(&d.score.references) {
+                        td class="n" { (fig(&format!("score-{}", r.figure_suffix()), v, &score_text(v))) }
+                    }
                 }
                 tr {
                     th { "Population" }
-                    (compared_cells("population-table", &d.population, |v| fr(v, 0)))
+                    (compared_cells(page, "population-table", &d.population, |v| fr(v, 0)))
                 }
             }
         }
@@ -42,8 +43,11 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
     }
 }
 
-/// "Indicateurs retenus": weight, raw value and class of each indicator, compared.
+/// "Indicateurs retenus": weight, raw value (with its unit, rounded as on the map) and class
+/// of each indicator, compared.
 fn indicators(page: &Page<'_>) -> Markup {
+    let span = 1 + page.d.references.len();
+    let columns = page.columns_text();
     html! {
         h3 { "Indicateurs retenus" }
         table {
@@ -51,8 +55,8 @@ fn indicators(page: &Page<'_>) -> Markup {
                 tr {
                     th { "Indicateur" }
                     th class="n" { "Poids" }
-                    th class="n" colspan="3" { "Valeur (territoire · dép. · France)" }
-                    th class="n" colspan="3" { "Classe 1–10 (territoire · dép. · France)" }
+                    th class="n" colspan=(span) { "Valeur (" (columns) ")" }
+                    th class="n" colspan=(span) { "Classe 1–10 (" (columns) ")" }
                 }
             }
             tbody {
@@ -60,12 +64,11 @@ fn indicators(page: &Page<'_>) -> Markup {
                     tr {
                         td {
                             (r.label)
-                            @if !r.unit.is_empty() { " (" (r.unit) ")" }
                             @if matches!(r.axis, Some(Axis::Contexte)) { " " small { "(contexte)" } }
                         }
                         td class="n" { (fr(r.weight, 1)) }
-                        (compared_cells(&format!("indicator-raw-{}", r.key), &r.raw, value_text))
-                        (compared_cells(&format!("indicator-class-{}", r.key), &r.class, value_text))
+                        (compared_cells(page, &format!("indicator-raw-{}", r.key), &r.raw, |v| raw_text(v, &r.unit)))
+                        (compared_cells(page, &format!("indicator-class-{}", r.key), &r.class, class_text))
                     }
                 }
             }

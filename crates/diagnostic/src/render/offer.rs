@@ -10,6 +10,7 @@ use crate::format::{fr, pct};
 /// The whole of part 2.
 pub(super) fn section(page: &Page<'_>) -> Markup {
     let d = page.d;
+    let span = 1 + d.references.len();
     html! {
         h2 { "2. Offre d'accompagnement" }
         p {
@@ -23,14 +24,13 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
                 tr {
                     th rowspan="2" { "Type de lieu" }
                     th class="n" rowspan="2" { "Nombre" }
-                    th class="n" colspan="3" { "Pour 10 000 habitants" }
-                    th class="n" colspan="3" { "Distance moyenne au plus proche (km)" }
+                    th class="n" colspan=(span) { "Pour 10 000 habitants" }
+                    th class="n" colspan=(span) { "Distance moyenne au plus proche (km)" }
                 }
                 tr {
                     @for _ in 0..2 {
                         th class="n" { "Territoire" }
-                        th class="n" { (page.dep_name) }
-                        th class="n" { (d.france_label) }
+                        (page.reference_headers())
                     }
                 }
             }
@@ -42,11 +42,13 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
                         td { (kind.label_fr()) }
                         td class="n" { (fig(&format!("places-{key}"), count, &fr(count, 0))) }
                         (compared_cells(
+                            page,
                             &format!("places-per-10k-{key}"),
                             &page.offer_compared(|o| o.places_per_10k.get(kind)),
                             |v| fr(v, 2),
                         ))
                         (compared_cells(
+                            page,
                             &format!("mean-distance-{key}"),
                             &page.offer_compared(|o| o.mean_distance_km.get(kind)),
                             |v| fr(v, 1),
@@ -61,7 +63,6 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
 
 /// "L'offre face aux publics fragiles": density, distance and share beyond the distance.
 fn fragile_publics(page: &Page<'_>) -> Markup {
-    let d = page.d;
     html! {
         h3 { "L'offre face aux publics fragiles" }
         table class="keep" {
@@ -69,14 +70,14 @@ fn fragile_publics(page: &Page<'_>) -> Markup {
                 tr {
                     th {}
                     th class="n" { "Territoire" }
-                    th class="n" { (page.dep_name) }
-                    th class="n" { (d.france_label) }
+                    (page.reference_headers())
                 }
             }
             tbody {
                 tr {
                     td { "Lieux pour 10 000 habitants fragiles" }
                     (compared_cells(
+                        page,
                         "places-per-10k-fragile",
                         &page.offer_compared(|o| o.places_per_10k_fragile),
                         |v| fr(v, 2),
@@ -85,6 +86,7 @@ fn fragile_publics(page: &Page<'_>) -> Markup {
                 tr {
                     td { "Distance moyenne des publics fragiles au lieu le plus proche (km)" }
                     (compared_cells(
+                        page,
                         "fragile-mean-distance",
                         &page.offer_compared(|o| o.fragile_mean_distance_km),
                         |v| fr(v, 1),
@@ -93,6 +95,7 @@ fn fragile_publics(page: &Page<'_>) -> Markup {
                 tr {
                     td { "Part des publics fragiles à plus de " (page.distance_text()) " km d'un lieu" }
                     (compared_cells(
+                        page,
                         "fragile-share-beyond-table",
                         &page.offer_compared(|o| o.fragile_share_beyond),
                         pct,

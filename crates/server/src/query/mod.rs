@@ -39,12 +39,42 @@ pub fn parse_query<T: DeserializeOwned>(uri: &Uri) -> Result<T, ApiError> {
     if len > MAX_QUERY_BYTES {
         return Err(ApiError::new(
             StatusCode::URI_TOO_LONG,
-            format!("query string of {len} bytes: at most {MAX_QUERY_BYTES} are accepted"),
+            format!(
+                "paramètres d'adresse de {len} octets : au plus {MAX_QUERY_BYTES} sont acceptés, \
+                 raccourcissez la sélection"
+            ),
         ));
     }
     Query::<T>::try_from_uri(uri)
         .map(|Query(v)| v)
-        .map_err(|e| ApiError::bad_request(format!("invalid query: {}", e.body_text())))
+        .map_err(|e| ApiError::bad_request(query_rejection_fr(&e.body_text())))
+}
+
+/// axum's rejection of a query string (serde's English) in French: a parameter given twice is
+/// named, anything else keeps serde's detail after a French sentence.
+///
+/// ```
+/// use ifn_server::query::query_rejection_fr;
+/// assert_eq!(
+///     query_rejection_fr("Failed to deserialize query string: duplicate field `profile`"),
+///     "le paramètre profile est donné deux fois : gardez-en un seul"
+/// );
+/// assert!(query_rejection_fr("Failed to deserialize query string: x").starts_with("paramètres d'adresse illisibles"));
+/// ```
+pub fn query_rejection_fr(detail: &str) -> String {
+    if let Some(name) = detail
+        .split("duplicate field `")
+        .nth(1)
+        .and_then(|r| r.split('`').next())
+    {
+        return format!("le paramètre {name} est donné deux fois : gardez-en un seul");
+    }
+    let detail = detail
+        .strip_prefix("Failed to deserialize query string: ")
+        .unwrap_or(detail);
+    format!(
+        "paramètres d'adresse illisibles ({detail}) : vérifiez leur écriture nom=valeur&nom=valeur"
+    )
 }
 
 /// `Query` whose rejection is a JSON 4xx instead of axum's plain text, and which enforces
@@ -71,7 +101,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(e) => Err(ApiError::bad_request(format!(
-                "invalid path: {}",
+                "adresse invalide : {} ; la forme attendue est documentée dans /api/openapi.json",
                 e.body_text()
             ))),
         }
@@ -220,7 +250,9 @@ impl SearchQuery {
     /// The text searched for (required, trimmed).
     pub fn text(&self) -> Result<&str, ApiError> {
         value(&self.q).ok_or_else(|| {
-            ApiError::bad_request("missing parameter q: the name or INSEE code to search for")
+            ApiError::bad_request(
+                "paramètre q manquant : donnez le nom ou le code INSEE à chercher",
+            )
         })
     }
 
@@ -234,7 +266,7 @@ impl SearchQuery {
                 .filter(|l| (1..=max).contains(l))
                 .ok_or_else(|| {
                     ApiError::bad_request(format!(
-                        "limit '{s}': expected a whole number from 1 to {max}"
+                        "limit « {s} » : attendu un nombre entier de 1 à {max}"
                     ))
                 }),
         }
@@ -258,7 +290,9 @@ impl CompareQuery {
     /// The level's text (required).
     pub fn level(&self) -> Result<&str, ApiError> {
         value(&self.level).ok_or_else(|| {
-            ApiError::bad_request("missing parameter level (departement, epci, commune, iris)")
+            ApiError::bad_request(
+                "paramètre level manquant : donnez departement, epci, commune ou iris",
+            )
         })
     }
 
@@ -266,7 +300,9 @@ impl CompareQuery {
     pub fn codes(&self, max: usize) -> Result<Vec<String>, ApiError> {
         let codes: Vec<String> = value(&self.codes)
             .ok_or_else(|| {
-                ApiError::bad_request("missing parameter codes: comma-separated territory codes")
+                ApiError::bad_request(
+                    "paramètre codes manquant : donnez des codes de territoires séparés par des virgules",
+                )
             })?
             .split(',')
             .map(|c| c.trim().to_string())
@@ -274,7 +310,7 @@ impl CompareQuery {
             .collect();
         if codes.is_empty() || codes.len() > max {
             return Err(ApiError::bad_request(format!(
-                "codes: give 1 to {max} territory codes, got {}",
+                "codes : donnez de 1 à {max} codes de territoires ({} reçus)",
                 codes.len()
             )));
         }
@@ -309,7 +345,7 @@ impl ScoresQuery {
             None | Some("json") => Ok(ScoresFormat::Json),
             Some("csv") => Ok(ScoresFormat::Csv),
             Some(other) => Err(ApiError::bad_request(format!(
-                "format '{other}': expected json or csv"
+                "format « {other} » : choisissez json ou csv"
             ))),
         }
     }
@@ -337,7 +373,7 @@ impl PlacesQuery {
         match v[..] {
             [w, s, e, n] if w <= e && s <= n => Ok(Some([w, s, e, n])),
             _ => Err(ApiError::bad_request(format!(
-                "bbox '{text}': expected four finite numbers west,south,east,north with west ≤ east and south ≤ north"
+                "bbox « {text} » : attendu quatre nombres ouest,sud,est,nord avec ouest ≤ est et sud ≤ nord"
             ))),
         }
     }
@@ -359,7 +395,7 @@ impl ExportQuery {
             None | Some("0") | Some("false") => Ok(false),
             Some("1") | Some("true") => Ok(true),
             Some(other) => Err(ApiError::bad_request(format!(
-                "excel '{other}': expected 1 or 0"
+                "excel « {other} » : choisissez 1 ou 0"
             ))),
         }
     }

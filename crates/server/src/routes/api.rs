@@ -11,9 +11,9 @@ use ifn_core::{report, Level, LevelScores, PlaceKind};
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::model::{
-    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, KindCount,
-    Meta, PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry,
-    SearchResult, SearchResults, TerritoryDetail, ValueCount,
+    finite, CatalogueAnswer, CatalogueIndicator, Comparison, Health, KindCount, Meta,
+    PlaceCollection, PlaceFacets, PlaceFeature, PlaceProperties, PointGeometry, SearchResult,
+    SearchResults, TerritoryDetail, ValueCount,
 };
 use crate::query::{
     ApiPath, ApiQuery, CompareQuery, OfferQuery, PlaceFilterQuery, PlacesQuery, ScoresFormat,
@@ -37,7 +37,8 @@ pub(crate) fn parse_level(state: &AppState, text: &str) -> ApiResult<Level> {
         .map_err(|e: ifn_core::CoreError| ApiError::not_found(e.to_string()))?;
     if !state.engine().has_level(level) {
         return Err(ApiError::not_found(format!(
-            "level {level} is not available in this store"
+            "le niveau {level} n'existe pas dans ce magasin de territoires : les niveaux \
+             disponibles sont listés par /api/meta"
         )));
     }
     Ok(level)
@@ -115,7 +116,7 @@ pub async fn search(
     let q = query.text()?.to_string();
     if q.chars().count() > MAX_SEARCH_CHARS {
         return Err(ApiError::bad_request(format!(
-            "q is too long: at most {MAX_SEARCH_CHARS} characters"
+            "q est trop long : au plus {MAX_SEARCH_CHARS} caractères, raccourcissez la recherche"
         )));
     }
     let limit = query.limit(10, MAX_SEARCH_LIMIT)?;
@@ -135,7 +136,6 @@ pub async fn search(
     .await?;
     Ok(Json(SearchResults { results }))
 }
-
 
 /// One territory: population, parents, total score, per indicator raw value, class, label,
 /// unit, source and vintage, and the mediation offer.
@@ -164,12 +164,12 @@ pub async fn territory(
     out.into_iter()
         .next()
         .map(Json)
-        .ok_or_else(|| ApiError::internal("building a detail", &NoDetail))
+        .ok_or_else(|| ApiError::internal("construction d'une fiche", &NoDetail))
 }
 
 /// `details` gave no detail for one code: cannot happen, it gives one per code or an error.
 #[derive(Debug, thiserror::Error)]
-#[error("no detail for one code")]
+#[error("aucune fiche pour un des codes")]
 struct NoDetail;
 
 /// Details of several territories of one level.

@@ -116,7 +116,8 @@ fn detail(
     } = inputs;
     let row = state.row(level, code).ok_or_else(|| {
         ApiError::not_found(format!(
-            "no {level} with code '{code}' in this store (try /api/search?q={code})"
+            "aucun territoire de niveau {level} avec le code « {code} » dans ce magasin : \
+             vérifiez le code ou cherchez le territoire (/api/search?q={code})"
         ))
     })?;
     let catalogue = state.engine().catalogue();

@@ -118,15 +118,35 @@ pub async fn export(
     ),
     responses(
         (status = 200, description = "the HTML page", content_type = "text/html"),
-        (status = 400, description = "invalid selection or offer option", body = ErrorBody),
-        (status = 404, description = "unknown level or code", body = ErrorBody),
+        (status = 400, description = "invalid selection or offer option (a French HTML page)", content_type = "text/html"),
+        (status = 404, description = "unknown level or code (a French HTML page saying what to do)", content_type = "text/html"),
     ))]
 pub async fn diagnostic(
     State(state): State<AppState>,
-    ApiPath((level, code)): ApiPath<(String, String)>,
-    ApiQuery(selection): ApiQuery<SelectionQuery>,
-    ApiQuery(offer): ApiQuery<OfferQuery>,
+    path: Result<ApiPath<(String, String)>, ApiError>,
+    selection: Result<ApiQuery<SelectionQuery>, ApiError>,
+    offer: Result<ApiQuery<OfferQuery>, ApiError>,
+) -> Response {
+    // A browser opens this route: its errors are French pages (same status), not JSON.
+    match diagnostic_page(state, path, selection, offer).await {
+        Ok(r) => r,
+        Err(e) => (
+            e.status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            ifn_diagnostic::render_error_page(e.status.as_u16(), &e.message),
+        )
+            .into_response(),
+    }
+}
+
+async fn diagnostic_page(
+    state: AppState,
+    path: Result<ApiPath<(String, String)>, ApiError>,
+    selection: Result<ApiQuery<SelectionQuery>, ApiError>,
+    offer: Result<ApiQuery<OfferQuery>, ApiError>,
 ) -> ApiResult<Response> {
+    let (ApiPath((level, code)), ApiQuery(selection), ApiQuery(offer)) =
+        (path?, selection?, offer?);
     let level = parse_level(&state, &level)?;
     let selection = selection.resolve(state.engine())?;
     let options = offer.resolve()?;

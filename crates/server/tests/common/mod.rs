@@ -95,6 +95,31 @@ pub async fn assert_json_error(uri: &str, status: u16) {
     );
 }
 
+/// An error of a page a browser opens (`/diagnostic/…`): a French HTML page with `status`,
+/// never JSON. Returns the page.
+pub async fn assert_html_error(uri: &str, status: u16) -> String {
+    let res = get(uri).await;
+    assert_eq!(res.status().as_u16(), status, "{uri}");
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{uri}"
+    );
+    let page = String::from_utf8(body(res).await).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.contains("lang=\"fr\""),
+        "{uri}: {page}"
+    );
+    assert!(!page.contains("\"error\""), "{uri}: {page}");
+    assert!(
+        page.contains(&format!("data-status=\"{status}\"")),
+        "{uri}: {page}"
+    );
+    page
+}
+
 /// Percent-encodes every byte but ASCII letters and digits.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
