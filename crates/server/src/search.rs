@@ -216,12 +216,8 @@ mod tests {
         e[1].level = Level::Epci;
         e[2].level = Level::Epci;
         e.push(entry("5", "Strasbourg", 1e5));
-        let codes = |q: &str| -> Vec<String> {
-            search(&e, q, 10)
-                .iter()
-                .map(|e| e.code.clone())
-                .collect()
-        };
+        let codes =
+            |q: &str| -> Vec<String> { search(&e, q, 10).iter().map(|e| e.code.clone()).collect() };
         assert_eq!(codes("st feneuil"), ["1"]);
         assert_eq!(codes("St-Fen"), ["1"]);
         assert_eq!(codes("cc du pays"), ["2"]);

@@ -60,10 +60,19 @@ async fn a_commune_is_compared_with_its_departement_and_france() {
     for i in t["indicators"].as_array().unwrap() {
         let key = i["key"].as_str().unwrap();
         let (di, ri) = (indicator(&d, key), indicator(&r, key));
-        assert!(close(&i["departement"]["raw"], &di["raw"]), "{key} dép. raw");
-        assert!(close(&i["departement"]["class"], &di["class"]), "{key} dép. class");
+        assert!(
+            close(&i["departement"]["raw"], &di["raw"]),
+            "{key} dép. raw"
+        );
+        assert!(
+            close(&i["departement"]["class"], &di["class"]),
+            "{key} dép. class"
+        );
         assert!(close(&i["france"]["raw"], &ri["raw"]), "{key} France raw");
-        assert!(close(&i["france"]["class"], &ri["class"]), "{key} France class");
+        assert!(
+            close(&i["france"]["class"], &ri["class"]),
+            "{key} France class"
+        );
     }
     // A département is not compared with itself; France is still given.
     for i in d["indicators"].as_array().unwrap() {
@@ -82,9 +91,18 @@ async fn contributions_of_the_selected_indicators_add_up_to_the_total() {
         .iter()
         .filter_map(|i| i["contribution"].as_f64())
         .sum();
-    assert!((sum - t["total"].as_f64().unwrap()).abs() < 1e-9, "{sum} vs {}", t["total"]);
+    assert!(
+        (sum - t["total"].as_f64().unwrap()).abs() < 1e-9,
+        "{sum} vs {}",
+        t["total"]
+    );
     for i in t["indicators"].as_array().unwrap() {
-        assert_eq!(i["selected"] == true && i["class"].is_number(), i["contribution"].is_number(), "{}", i["key"]);
+        assert_eq!(
+            i["selected"] == true && i["class"].is_number(),
+            i["contribution"].is_number(),
+            "{}",
+            i["key"]
+        );
         assert!(i["higher_is_fragile"].is_boolean());
     }
 }
@@ -93,10 +111,17 @@ async fn contributions_of_the_selected_indicators_add_up_to_the_total() {
 async fn weights_change_the_contributions() {
     let t = a_commune().await;
     let code = t["code"].as_str().unwrap();
-    let w = json(&format!("/api/territories/commune/{code}?weights=poverty_rate=3")).await;
+    let w = json(&format!(
+        "/api/territories/commune/{code}?weights=poverty_rate=3"
+    ))
+    .await;
     let (c1, c3) = (
-        indicator(&t, "poverty_rate")["contribution"].as_f64().unwrap(),
-        indicator(&w, "poverty_rate")["contribution"].as_f64().unwrap(),
+        indicator(&t, "poverty_rate")["contribution"]
+            .as_f64()
+            .unwrap(),
+        indicator(&w, "poverty_rate")["contribution"]
+            .as_f64()
+            .unwrap(),
     );
     let class = indicator(&t, "poverty_rate")["class"].as_f64().unwrap();
     let used = t["indicators_used"].as_f64().unwrap();

@@ -14,7 +14,14 @@ async fn the_table_has_one_row_per_territory_with_the_scores_and_parents() {
     let rows = s["territories"].as_array().unwrap();
     let n = t["code"].as_array().unwrap().len();
     assert_eq!(n, rows.len());
-    for col in ["name", "departement", "epci", "population", "total", "indicators_used"] {
+    for col in [
+        "name",
+        "departement",
+        "epci",
+        "population",
+        "total",
+        "indicators_used",
+    ] {
         assert_eq!(t[col].as_array().unwrap().len(), n, "{col}");
     }
     for (i, r) in rows.iter().enumerate() {
@@ -40,7 +47,11 @@ async fn the_table_has_one_row_per_territory_with_the_scores_and_parents() {
     }
     // A département has neither.
     let deps = json("/api/table/departement").await;
-    assert!(deps["departement"].as_array().unwrap().iter().all(|v| v.is_null()));
+    assert!(deps["departement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v.is_null()));
 }
 
 #[tokio::test]

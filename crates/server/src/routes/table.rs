@@ -55,7 +55,8 @@ fn table(state: &AppState, scores: &LevelScores, selection: SelectionEcho) -> Ta
             .map(|c| (c.clone(), dataset.name_of(l, c)))
             .collect()
     };
-    let column = |m: &ndarray::Array2<f64>, k: usize| m.column(k).iter().map(|&v| finite(v)).collect();
+    let column =
+        |m: &ndarray::Array2<f64>, k: usize| m.column(k).iter().map(|&v| finite(v)).collect();
     TableAnswer {
         level,
         selection,
