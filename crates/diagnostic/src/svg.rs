@@ -99,9 +99,17 @@ pub fn map_svg(map: &MapData) -> Markup {
         span_x * scale + 8.0,
         span_y * scale + 8.0
     );
+    // The text alternative says what the map shows; its figures are in the document's tables.
+    let alt = format!(
+        "Carte des scores IFN de {} territoires, colorés selon les classes 1 (faible) à 10 (forte) de la légende, \
+         avec {} lieux de médiation et {} zones blanches hachurées. Les chiffres sont dans les tableaux du document.",
+        map.shapes.len(),
+        map.places.len(),
+        map.zones_blanches.len()
+    );
     html! {
         svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox=(view_box) role="img"
-            aria-label="Carte des scores" data-figure="map" {
+            aria-label=(alt) data-figure="map" {
             defs {
                 pattern id="zb" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)" {
                     line x1="0" y1="0" x2="0" y2="5" stroke="#1d1d8f" stroke-width="1.6" {}

@@ -32,11 +32,11 @@ pub(super) fn map_box(page: &Page<'_>) -> Markup {
                 }
                 div { span class="swatch" style={ "background:" (MISSING_COLOUR) } {} "donnée manquante" }
                 div {
-                    svg width="12" height="12" { circle cx="6" cy="6" r="3.5" fill="#000091" {} }
+                    svg width="12" height="12" aria-hidden="true" { circle cx="6" cy="6" r="3.5" fill="#000091" {} }
                     " lieu de médiation"
                 }
                 div {
-                    svg width="12" height="12" {
+                    svg width="12" height="12" aria-hidden="true" {
                         rect width="12" height="12" fill="none" stroke="#1d1d8f" {}
                         line x1="0" y1="12" x2="12" y2="0" stroke="#1d1d8f" {}
                     }

@@ -117,15 +117,18 @@ pub fn render_html(d: &DiagnosticInput) -> String {
                 style { (PreEscaped(CSS)) }
             }
             body {
-                div class="no-print" {
-                    button type="button" onclick="window.print()" { "Imprimer / enregistrer en PDF" }
+                // One `main` landmark holds the whole document, in reading (and printing) order.
+                main {
+                    div class="no-print" {
+                        button type="button" onclick="window.print()" { "Imprimer / enregistrer en PDF" }
+                    }
+                    (header::header(&page))
+                    (header::key_figures(&page))
+                    (needs::section(&page))
+                    (offer::section(&page))
+                    (enjeux::section(&page))
+                    (sources::section(&page))
                 }
-                (header::header(&page))
-                (header::key_figures(&page))
-                (needs::section(&page))
-                (offer::section(&page))
-                (enjeux::section(&page))
-                (sources::section(&page))
             }
         }
         "\n"

@@ -21,7 +21,7 @@ pub(super) fn section(page: &Page<'_>) -> Markup {
         }
         table class="keep" {
             thead {
-                tr { th {} th class="n" { (d.name) } (page.reference_headers()) }
+                tr { th { span class="sr-only" { "Indicateur" } } th class="n" { (d.name) } (page.reference_headers()) }
             }
             tbody {
                 tr {

@@ -68,7 +68,7 @@ fn fragile_publics(page: &Page<'_>) -> Markup {
         table class="keep" {
             thead {
                 tr {
-                    th {}
+                    th { span class="sr-only" { "Mesure" } }
                     th class="n" { "Territoire" }
                     (page.reference_headers())
                 }
