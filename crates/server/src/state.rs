@@ -152,7 +152,10 @@ impl AppState {
                 scores: cache::with_budget(SCORE_CACHE_BYTES, 4 << 20, None),
                 tiles: cache::with_budget(TILE_CACHE_BYTES, 16 << 10, None),
                 tiles_by_uri: cache::with_budget(TILE_URI_CACHE_BYTES, 16 << 10, None),
-                offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, None),
+                // Two shards: the offer of every commune of France weighs about 16 MB, more
+                // than a shard's share of the budget with the default number of shards, and
+                // quick_cache keeps no entry heavier than that.
+                offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, Some(2)),
                 exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
                 robustness: cache::with_budget(ROBUSTNESS_CACHE_BYTES, 4 << 20, Some(4)),
             }),
@@ -180,7 +183,8 @@ impl AppState {
     }
 
     /// Mediation offer figures of a level for a selection and options, from the cache when
-    /// computed before. CPU-bound: call it from `spawn_blocking`.
+    /// computed before. CPU-bound: call it from `spawn_blocking`. Computed once: concurrent
+    /// callers for the same key (the tiles of a new selection) wait for the first.
     pub fn offer(
         &self,
         level: Level,
@@ -188,20 +192,19 @@ impl AppState {
         options: &OfferOptions,
     ) -> ApiResult<Arc<LevelOffer>> {
         let key = (level, offer_key(selection, options));
-        if let Some(o) = self.inner.offers.get(&key) {
-            return Ok(o);
-        }
-        let units = self.inner.engine.unit_scores(selection)?;
-        let o = offer(
-            level,
-            &self.inner.engine,
-            &units,
-            &self.inner.index,
-            options,
-        )?;
-        let o = Arc::new(o);
-        self.inner.offers.insert(key, Arc::clone(&o));
-        Ok(o)
+        self.inner.offers.get_or_insert_with(&key, || {
+            let start = std::time::Instant::now();
+            let units = self.inner.engine.unit_scores(selection)?;
+            let o = offer(
+                level,
+                &self.inner.engine,
+                &units,
+                &self.inner.index,
+                options,
+            )?;
+            tracing::debug!(%level, ms = start.elapsed().as_secs_f64() * 1e3, "offer computed");
+            Ok(Arc::new(o))
+        })
     }
 
     /// Levels that have contours (tiles can be served), coarse → fine.
@@ -213,15 +216,16 @@ impl AppState {
     }
 
     /// Scores of a level for a selection, from the cache when computed before. CPU-bound:
-    /// call it from `spawn_blocking`.
+    /// call it from `spawn_blocking`. Computed once: concurrent callers for the same key wait
+    /// for the first.
     pub fn scores(&self, level: Level, selection: &Selection) -> ApiResult<Arc<LevelScores>> {
         let key = (level, selection_key(selection));
-        if let Some(s) = self.inner.scores.get(&key) {
-            return Ok(s);
-        }
-        let s = Arc::new(self.inner.engine.score(level, selection)?);
-        self.inner.scores.insert(key, Arc::clone(&s));
-        Ok(s)
+        self.inner.scores.get_or_insert_with(&key, || {
+            let start = std::time::Instant::now();
+            let s = self.inner.engine.score(level, selection)?;
+            tracing::debug!(%level, ms = start.elapsed().as_secs_f64() * 1e3, "scores computed");
+            Ok(Arc::new(s))
+        })
     }
 
     /// The robustness of the ranks of a level, from the cache when computed before.

@@ -166,6 +166,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
         None => {
             let st = state.clone();
             tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
+                let start = std::time::Instant::now();
                 let raw = match (layer, &selection) {
                     (Layer::Level(level), Some((sel, opts))) => {
                         let scores = st.scores(level, sel)?;
@@ -177,8 +178,17 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
                     }
                     _ => st.inner.places_tiler.tile(id, filter.as_ref()),
                 };
+                let encoded = start.elapsed();
                 let gz = http::gzip(&raw, flate2::Compression::fast())
                     .map_err(|e| ApiError::internal("gzipping a tile", &e))?;
+                debug!(
+                    tile.z = id.z,
+                    tile.x = id.x,
+                    tile.y = id.y,
+                    encode_ms = encoded.as_secs_f64() * 1e3,
+                    gzip_ms = (start.elapsed() - encoded).as_secs_f64() * 1e3,
+                    "tile encoded"
+                );
                 let t = Arc::new(CachedBody {
                     etag: http::etag(&raw),
                     raw: Bytes::from(raw),
