@@ -87,10 +87,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/scores/{level}", get(routes::api::scores))
         .route("/api/compare", get(routes::api::compare))
-        .route(
-            "/api/analyse/delta/{level}",
-            get(routes::analyse::delta),
-        )
+        .route("/api/analyse/delta/{level}", get(routes::analyse::delta))
         .route(
             "/api/analyse/robustness/{level}",
             get(routes::analyse::robustness),
@@ -108,6 +105,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/openapi.json", get(openapi))
         .route("/tiles/{file}", get(routes::tiles::tilejson))
+        .route("/tiles/labels/{file}", get(routes::labels::tilejson))
+        .route(
+            "/tiles/labels/{level}/{z}/{x}/{y}",
+            get(routes::labels::tile),
+        )
+        .route("/fonts/{fontstack}/{range}", get(routes::fonts::glyphs))
+        .route("/api/style/{file}", get(routes::style::style))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(assets::serve)
         .layer(middleware::from_fn(limit_uri))

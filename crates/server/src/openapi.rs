@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{analyse, api, export, tiles};
+use crate::routes::{analyse, api, export, fonts, labels, style, tiles};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -31,6 +31,11 @@ use crate::routes::{analyse, api, export, tiles};
         export::diagnostic,
         tiles::tilejson,
         tiles::tile,
+        labels::tilejson,
+        labels::tile,
+        fonts::glyphs,
+        style::style,
+        export::places,
     ),
     tags(
         (name = "store", description = "The loaded store, its catalogue and rules"),
@@ -39,6 +44,7 @@ use crate::routes::{analyse, api, export, tiles};
         (name = "places", description = "Digital-mediation places"),
         (name = "exports", description = "Files: GIS exports and the printable diagnostic"),
         (name = "tiles", description = "Vector tiles and TileJSON"),
+        (name = "fonts", description = "Glyphs (SDF) for the map's labels, served offline"),
     ),
 )]
 pub struct ApiDoc;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ifn_core::analysis::{self, Robustness, RobustnessOptions};
 use ifn_core::offer::{offer, LevelOffer, OfferOptions, PlaceIndex};
 use ifn_core::{Catalogue, Engine, Level, LevelScores, Selection, Territory, TerritoryMeta};
-use ifn_tiles::{LevelTiler, PlacesTiler, TileId, TileOptions};
+use ifn_tiles::{LabelTiler, LevelTiler, PlacesTiler, TileId, TileOptions};
 
 use crate::cache::{self, Cache, CachedBody};
 use crate::error::ApiResult;
@@ -51,6 +51,8 @@ pub(crate) struct Inner {
     pub index: PlaceIndex,
     pub tilers: BTreeMap<Level, LevelTiler>,
     pub places_tiler: PlacesTiler,
+    /// Label points per level with contours (selection-independent).
+    pub labels: BTreeMap<Level, LabelTiler>,
     /// Row of each code in `LevelScores` per level (stable across selections).
     pub rows: HashMap<Level, HashMap<String, usize>>,
     /// WGS84 bbox of each contour per level.
@@ -137,6 +139,7 @@ impl AppState {
         }
         let search = build_search(&engine, &bboxes);
         let places_tiler = PlacesTiler::new(&territory.places);
+        let labels = crate::routes::labels::build(&engine, geometries);
         AppState {
             inner: Arc::new(Inner {
                 territory,
@@ -144,6 +147,7 @@ impl AppState {
                 index,
                 tilers,
                 places_tiler,
+                labels,
                 rows,
                 bboxes,
                 search,

@@ -3,4 +3,7 @@
 pub mod analyse;
 pub mod api;
 pub mod export;
+pub mod fonts;
+pub mod labels;
+pub mod style;
 pub mod tiles;

@@ -211,7 +211,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
     Ok(encoded)
 }
 
-fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
+pub(crate) fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
     http::cached_response(
         headers,
         Cached {
@@ -225,7 +225,7 @@ fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
 }
 
 /// Base URL of this server as the client reached it (TileJSON needs absolute tile URLs).
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -240,6 +240,20 @@ fn base_url(headers: &HeaderMap) -> String {
         .filter(|p| *p == "https" || *p == "http")
         .unwrap_or("http");
     format!("{proto}://{host}")
+}
+
+/// The attribution of the store's tiles: its producers (or the demo's notice).
+pub(crate) fn attribution(meta: &ifn_core::TerritoryMeta) -> String {
+    if meta.fictional {
+        "ifn — données fictives de démonstration".to_string()
+    } else {
+        let producers: std::collections::BTreeSet<&str> =
+            meta.sources.iter().map(|s| s.producer.as_str()).collect();
+        format!(
+            "ifn — {}",
+            producers.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    }
 }
 
 /// TileJSON 3.0.0 of a level (or `places`); the tiles URL carries the selection.
@@ -294,16 +308,7 @@ pub async fn tilejson(
         layer.name()
     );
     let b = meta.bbox;
-    let attribution = if meta.fictional {
-        "ifn — données fictives de démonstration".to_string()
-    } else {
-        let producers: std::collections::BTreeSet<&str> =
-            meta.sources.iter().map(|s| s.producer.as_str()).collect();
-        format!(
-            "ifn — {}",
-            producers.into_iter().collect::<Vec<_>>().join(", ")
-        )
-    };
+    let attribution = attribution(meta);
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: format!("ifn {}", layer.name()),

@@ -87,10 +87,7 @@ fn reference_features(
                             }
                         }
                     } else {
-                        props.push((
-                            "zones_blanches",
-                            Value::Uint(t.zones_blanches.len() as u64),
-                        ));
+                        props.push(("zones_blanches", Value::Uint(t.zones_blanches.len() as u64)));
                     }
                 }
             }
