@@ -143,10 +143,13 @@ async fn unknown_fonts_and_ranges_are_json_404s() {
     assert_json_error("/fonts/DejaVu%20Sans%20Book/abc", 404).await;
 }
 
-fn xml_events(text: &str) -> Vec<(String, Vec<(String, String)>, String)> {
+/// An XML element: name, attributes, text directly inside.
+type Element = (String, Vec<(String, String)>, String);
+
+fn xml_events(text: &str) -> Vec<Element> {
     // (element name, attributes, text directly inside), for every element; fails on bad XML.
     let mut r = quick_xml::Reader::from_str(text);
-    let mut out: Vec<(String, Vec<(String, String)>, String)> = Vec::new();
+    let mut out: Vec<Element> = Vec::new();
     // The element whose text is being read: the last one opened and not closed yet.
     let mut current = None;
     let element = |e: &quick_xml::events::BytesStart| {
@@ -176,7 +179,7 @@ fn xml_events(text: &str) -> Vec<(String, Vec<(String, String)>, String)> {
             Event::End(_) => current = None,
             Event::Text(t) => {
                 if let Some(i) = current {
-                    out[i].2.push_str(&String::from_utf8(t.to_vec()).unwrap());
+                    out[i].2.push_str(std::str::from_utf8(&t).unwrap());
                 }
             }
             Event::Eof => return out,

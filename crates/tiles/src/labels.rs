@@ -51,7 +51,7 @@ impl LabelPoint {
     /// ```
     pub fn min_zoom(&self) -> u8 {
         let side = self.area_world.sqrt() * 512.0;
-        if !(side > 0.0) {
+        if side.is_nan() || side <= 0.0 {
             return u8::MAX;
         }
         let z = (LABEL_MIN_SIDE_PX / side).log2().ceil().max(0.0);
@@ -191,7 +191,7 @@ fn label_of(f: &Feature) -> Option<((f64, f64), f64)> {
         }
     }
     let (area, polygon) = largest?;
-    if !(area > 0.0) {
+    if area.is_nan() || area <= 0.0 {
         return None;
     }
     // A thousandth of the polygon's size: well under a pixel whenever the label is drawn.

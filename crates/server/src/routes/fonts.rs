@@ -43,9 +43,11 @@ macro_rules! font {
     };
 }
 
-/// The fonts served and their ranges (first code point, PBF bytes).
-pub const FONTS: [(&str, [(u32, &[u8]); 3]); 2] =
-    [font!("DejaVu Sans Book"), font!("DejaVu Sans Bold")];
+/// A font served: its name and its ranges (first code point, PBF bytes).
+pub type Font = (&'static str, [(u32, &'static [u8]); 3]);
+
+/// The fonts served.
+pub const FONTS: [Font; 2] = [font!("DejaVu Sans Book"), font!("DejaVu Sans Bold")];
 
 /// ETags of the ranges, in the order of [`FONTS`], computed on first use.
 fn etags() -> &'static Vec<Vec<String>> {
