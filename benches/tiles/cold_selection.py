@@ -13,6 +13,7 @@ import concurrent.futures as cf
 import http.client
 import json
 import math
+import random
 import statistics
 import sys
 import time
@@ -49,10 +50,10 @@ def viewport(z, centre, cols, rows):
 
 
 def weights(seed, indicators):
-    # Distinct and deterministic: a weight set never asked before in this server's life,
-    # as long as SALT differs between runs against the same server.
-    vals = [1 + ((seed * 7 + i * 13) % 17) / 10 for i in range(len(indicators))]
-    return ",".join(f"{k}={v:g}" for k, v in zip(indicators, vals))
+    # A weight set never asked before in this server's life: four random decimals per
+    # indicator, seeded by the clock and the run number.
+    rng = random.Random(seed)
+    return ",".join(f"{k}={rng.uniform(0.5, 3.0):.4f}" for k in indicators)
 
 
 def get(host, port, path):
@@ -84,8 +85,7 @@ def main():
         cat = json.load(r)
     profile = next(p for p in cat["profiles"] if p["key"] == "tout-age")
     indicators = [k for k in profile["ifn"] if k in cat["available"]]
-    salt = int(time.time()) % 100000
-    seed = salt * 1000
+    seed = time.time_ns()
     print(f"{'level':<12} {'z':>2} {'tiles':>5} {'runs':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for level, z, centre, cols, rows in CASES:
         tiles = viewport(z, centre, cols, rows)

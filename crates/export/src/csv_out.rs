@@ -16,7 +16,13 @@ fn number(v: f64, excel: Option<usize>) -> String {
         return String::new();
     }
     match excel {
-        Some(d) => format!("{v:.d$}").replace('.', ","),
+        Some(d) => {
+            // Half away from zero first, as `ifn_core::rules::display_round` (the map's
+            // rounding): formatting alone rounds an exact half to even (6.25 → "6.2").
+            let k = 10f64.powi(d as i32);
+            let r = (v * k).round() / k;
+            format!("{r:.d$}").replace('.', ",")
+        }
         None => format!("{v}"),
     }
 }
@@ -70,4 +76,27 @@ pub(crate) fn write(
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_numbers_round_half_away_from_zero_as_the_map_does() {
+        assert_eq!(number(6.25, Some(1)), "6,3");
+        assert_eq!(number(6.950926747040935, Some(1)), "7,0");
+        assert_eq!(number(0.12345, Some(3)), "0,123");
+        assert_eq!(number(f64::NAN, Some(1)), "");
+        assert_eq!(number(6.25, None), "6.25");
+    }
+
+    #[test]
+    fn scores_and_classes_take_the_display_decimals() {
+        let d = ifn_core::rules().score.decimals as usize;
+        assert_eq!(excel_decimals("total"), d);
+        assert_eq!(excel_decimals("poverty_rate_class"), d);
+        assert_eq!(excel_decimals("fragile_share_beyond"), 3);
+        assert_eq!(excel_decimals("mean_distance_km"), 2);
+    }
 }

@@ -51,8 +51,9 @@ pub(crate) struct Inner {
     pub index: PlaceIndex,
     pub tilers: BTreeMap<Level, LevelTiler>,
     pub places_tiler: PlacesTiler,
-    /// Label points per level with contours (selection-independent).
-    pub labels: BTreeMap<Level, LabelTiler>,
+    /// Label points per level with contours (selection-independent), computed in the
+    /// background after load ([`AppState::labels`]).
+    pub labels: std::sync::OnceLock<BTreeMap<Level, LabelTiler>>,
     /// Row of each code in `LevelScores` per level (stable across selections).
     pub rows: HashMap<Level, HashMap<String, usize>>,
     /// WGS84 bbox of each contour per level.
@@ -139,15 +140,14 @@ impl AppState {
         }
         let search = build_search(&engine, &bboxes);
         let places_tiler = PlacesTiler::new(&territory.places);
-        let labels = crate::routes::labels::build(&engine, geometries);
-        AppState {
+        let state = AppState {
             inner: Arc::new(Inner {
                 territory,
                 engine,
                 index,
                 tilers,
                 places_tiler,
-                labels,
+                labels: std::sync::OnceLock::new(),
                 rows,
                 bboxes,
                 search,
@@ -163,7 +163,27 @@ impl AppState {
                 exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
                 robustness: cache::with_budget(ROBUSTNESS_CACHE_BYTES, 4 << 20, Some(4)),
             }),
-        }
+        };
+        // The label points (seconds for the communes of France) are computed while the
+        // server starts answering; a label tile asked before waits for them.
+        let st = state.clone();
+        std::thread::spawn(move || st.labels().len());
+        state
+    }
+
+    /// The label points of each level with contours, computed once (CPU-bound on first use:
+    /// call it from `spawn_blocking`).
+    pub fn labels(&self) -> &BTreeMap<Level, LabelTiler> {
+        self.inner.labels.get_or_init(|| {
+            let start = std::time::Instant::now();
+            let labels =
+                crate::routes::labels::build(&self.inner.engine, &self.inner.territory.geometries);
+            tracing::debug!(
+                ms = start.elapsed().as_secs_f64() * 1e3,
+                "label points computed"
+            );
+            labels
+        })
     }
 
     /// The scoring engine.

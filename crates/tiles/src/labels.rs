@@ -18,8 +18,10 @@ use crate::tile::{lonlat_to_world, TileId};
 pub const LABEL_LAYER: &str = "labels";
 
 /// A territory is labelled at a zoom when the side of the square of its area is at least
-/// this many screen pixels (512-pixel tiles): a name of ten letters fits in about 60.
-pub const LABEL_MIN_SIDE_PX: f64 = 48.0;
+/// this many screen pixels (512-pixel tiles): an average commune of France from zoom 9, a
+/// département from zoom 5. A name may overflow its territory a little; the map's collision
+/// detection keeps the most populated when names overlap.
+pub const LABEL_MIN_SIDE_PX: f64 = 32.0;
 
 /// Most points in one tile (the most populated are kept).
 pub const MAX_LABELS_PER_TILE: usize = 1500;
@@ -47,7 +49,7 @@ impl LabelPoint {
     /// // A square of a thousandth of the world's width: 512 px wide at zoom 0 would be 0.5 px.
     /// let p = LabelPoint { code: "1".into(), name: "A".into(), population: 1.0,
     ///                      world: (0.5, 0.5), area_world: 1e-6 };
-    /// assert_eq!(p.min_zoom(), 7); // 0.001 × 512 × 2^7 = 65.5 px
+    /// assert_eq!(p.min_zoom(), 6); // 0.001 × 512 × 2^6 = 32.8 px
     /// ```
     pub fn min_zoom(&self) -> u8 {
         let side = self.area_world.sqrt() * 512.0;
@@ -194,8 +196,9 @@ fn label_of(f: &Feature) -> Option<((f64, f64), f64)> {
     if area.is_nan() || area <= 0.0 {
         return None;
     }
-    // A thousandth of the polygon's size: well under a pixel whenever the label is drawn.
-    let tolerance = area.sqrt() / 1000.0;
+    // A hundredth of the polygon's size: about a third of a pixel when the label is first
+    // drawn (the territory is then about 32 px wide), and much faster than a thousandth.
+    let tolerance = area.sqrt() / 100.0;
     let point = polylabel::polylabel(&polygon, &tolerance).ok()?;
     Some(((point.x(), point.y()), total))
 }

@@ -49,18 +49,18 @@ pub(crate) fn build(
 }
 
 fn labels_of(state: &AppState, text: &str) -> ApiResult<Level> {
+    // The levels with contours are those with label points (both need contours and scores).
     let known = || {
         state
-            .inner
-            .labels
-            .keys()
+            .tiled_levels()
+            .iter()
             .map(|l| l.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
     text.parse::<Level>()
         .ok()
-        .filter(|l| state.inner.labels.contains_key(l))
+        .filter(|l| state.inner.tilers.contains_key(l))
         .ok_or_else(|| {
             ApiError::not_found(format!(
                 "pas d'étiquettes pour le niveau « {text} » : niveaux disponibles : {}",
@@ -82,7 +82,7 @@ fn coord(name: &str, text: &str) -> ApiResult<u32> {
 ///
 /// Layer `labels`, points with `code`, `name`, `population`, most populated first; a tile
 /// carries only the territories big enough on screen at its zoom to hold a name (side of the
-/// square of their area ≥ 48 px), at most 1,500. gzip with `Accept-Encoding`, ETag, 204 for
+/// square of their area ≥ 32 px), at most 1,500. gzip with `Accept-Encoding`, ETag, 204 for
 /// an empty tile.
 #[utoipa::path(get, path = "/tiles/labels/{level}/{z}/{x}/{y}.mvt", tag = "tiles", operation_id = "labels_tile",
     params(
@@ -135,8 +135,7 @@ pub async fn tile(
             let st = state.clone();
             tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
                 let raw = st
-                    .inner
-                    .labels
+                    .labels()
                     .get(&level)
                     .map(|l| l.tile(id))
                     .unwrap_or_default();

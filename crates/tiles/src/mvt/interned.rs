@@ -7,7 +7,6 @@
 //! added in the same order: keys and values are numbered in order of first use among the
 //! features encoded (tested in `level/tests.rs`).
 
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -48,32 +47,26 @@ impl ValueRef<'_> {
     }
 }
 
-/// Equality of values as MVT interns them: doubles by their bits (so `NaN`s intern, and
-/// `0.0` and `-0.0` stay two values), strings by content.
-#[derive(Debug, Clone, Copy)]
-struct ValueKey<'a>(ValueRef<'a>);
-
-impl PartialEq for ValueKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self.0, other.0) {
-            (ValueRef::Str(a), ValueRef::Str(b)) => a == b,
-            (ValueRef::Double(a), ValueRef::Double(b)) => a.to_bits() == b.to_bits(),
-            (ValueRef::Uint(a), ValueRef::Uint(b)) => a == b,
-            (ValueRef::Bool(a), ValueRef::Bool(b)) => a == b,
-            _ => false,
-        }
-    }
+/// Values already interned, by type: values of different types are never equal, so one map
+/// per type is exact, and numbers are looked up by their 8 bytes (doubles by their bits, so
+/// `NaN`s intern and `0.0` and `-0.0` stay two values, as [`LayerBuilder`](super::LayerBuilder)
+/// does).
+#[derive(Debug, Default)]
+struct ValueIndex<'a> {
+    strings: FxHashMap<&'a str, u32>,
+    doubles: FxHashMap<u64, u32>,
+    uints: FxHashMap<u64, u32>,
+    bools: [Option<u32>; 2],
 }
 
-impl Eq for ValueKey<'_> {}
-
-impl Hash for ValueKey<'_> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        match self.0 {
-            ValueRef::Str(s) => (0u8, s).hash(h),
-            ValueRef::Double(d) => (1u8, d.to_bits()).hash(h),
-            ValueRef::Uint(u) => (2u8, u).hash(h),
-            ValueRef::Bool(b) => (3u8, b).hash(h),
+impl<'a> ValueIndex<'a> {
+    /// The id of `v`, or `next` after recording it as that.
+    fn id(&mut self, v: ValueRef<'a>, next: u32) -> u32 {
+        match v {
+            ValueRef::Str(s) => *self.strings.entry(s).or_insert(next),
+            ValueRef::Double(d) => *self.doubles.entry(d.to_bits()).or_insert(next),
+            ValueRef::Uint(u) => *self.uints.entry(u).or_insert(next),
+            ValueRef::Bool(b) => *self.bools[usize::from(b)].get_or_insert(next),
         }
     }
 }
@@ -94,7 +87,7 @@ pub struct InternedLayer<'a> {
     keys: Vec<&'a str>,
     key_index: FxHashMap<&'a str, u32>,
     values: Vec<ValueRef<'a>>,
-    value_index: FxHashMap<ValueKey<'a>, u32>,
+    value_index: ValueIndex<'a>,
     tags: Vec<u32>,
     features: Vec<Feature<'a>>,
     /// The keys of the last feature pushed, by position, with their ids: features of a layer
@@ -114,7 +107,9 @@ impl<'a> InternedLayer<'a> {
         let mut layer = InternedLayer::default();
         layer.features.reserve(features);
         layer.tags.reserve(2 * features * properties);
-        layer.value_index.reserve(features * properties);
+        // Most values are the doubles of scores and classes, a few the names and codes.
+        layer.value_index.doubles.reserve(features * properties);
+        layer.value_index.strings.reserve(2 * features);
         layer
     }
 
@@ -156,7 +151,7 @@ impl<'a> InternedLayer<'a> {
                 }
             };
             let next = self.values.len() as u32;
-            let vi = *self.value_index.entry(ValueKey(v)).or_insert(next);
+            let vi = self.value_index.id(v, next);
             if vi == next {
                 self.values.push(v);
             }
