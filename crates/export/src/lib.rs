@@ -43,6 +43,7 @@ mod fgb;
 mod geojson_out;
 mod gpkg;
 mod input;
+mod places;
 mod pmtiles_out;
 
 use std::fmt;
@@ -53,6 +54,7 @@ use std::str::FromStr;
 pub use atomic::write_atomic;
 pub use error::{ExportError, ExportResult};
 pub use input::{columns, Cell, Column, ColumnKind, ExportInput, Provenance, Rows};
+pub use places::{places_to_bytes, PLACE_COLUMNS};
 
 /// A file format ifn exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

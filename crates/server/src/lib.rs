@@ -113,6 +113,13 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/openapi.json", get(openapi))
         .route("/tiles/{file}", get(routes::tiles::tilejson))
+        .route("/tiles/labels/{file}", get(routes::labels::tilejson))
+        .route(
+            "/tiles/labels/{level}/{z}/{x}/{y}",
+            get(routes::labels::tile),
+        )
+        .route("/fonts/{fontstack}/{range}", get(routes::fonts::glyphs))
+        .route("/api/style/{file}", get(routes::style::style))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(routes::tiles::tile))
         .fallback(assets::serve)
         .layer(middleware::from_fn(limit_uri))

@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{analyse, api, export, table, tiles};
+use crate::routes::{analyse, api, export, fonts, labels, style, table, tiles};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -32,6 +32,11 @@ use crate::routes::{analyse, api, export, table, tiles};
         export::diagnostic,
         tiles::tilejson,
         tiles::tile,
+        labels::tilejson,
+        labels::tile,
+        fonts::glyphs,
+        style::style,
+        export::places,
     ),
     tags(
         (name = "store", description = "The loaded store, its catalogue and rules"),
@@ -40,6 +45,7 @@ use crate::routes::{analyse, api, export, table, tiles};
         (name = "places", description = "Digital-mediation places"),
         (name = "exports", description = "Files: GIS exports and the printable diagnostic"),
         (name = "tiles", description = "Vector tiles and TileJSON"),
+        (name = "fonts", description = "Glyphs (SDF) for the map's labels, served offline"),
     ),
 )]
 pub struct ApiDoc;

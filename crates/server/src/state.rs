@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ifn_core::analysis::{self, Robustness, RobustnessOptions};
 use ifn_core::offer::{offer, LevelOffer, OfferOptions, PlaceIndex};
 use ifn_core::{Catalogue, Engine, Level, LevelScores, Selection, Territory, TerritoryMeta};
-use ifn_tiles::{LevelTiler, PlacesTiler, TileId, TileOptions};
+use ifn_tiles::{LabelTiler, LevelTiler, PlacesTiler, TileId, TileOptions};
 
 use crate::cache::{self, Cache, CachedBody};
 use crate::error::ApiResult;
@@ -51,6 +51,9 @@ pub(crate) struct Inner {
     pub index: PlaceIndex,
     pub tilers: BTreeMap<Level, LevelTiler>,
     pub places_tiler: PlacesTiler,
+    /// Label points per level with contours (selection-independent), computed in the
+    /// background after load ([`AppState::labels`]).
+    pub labels: std::sync::OnceLock<BTreeMap<Level, LabelTiler>>,
     /// Row of each code in `LevelScores` per level (stable across selections).
     pub rows: HashMap<Level, HashMap<String, usize>>,
     /// WGS84 bbox of each contour per level.
@@ -137,13 +140,14 @@ impl AppState {
         }
         let search = build_search(&engine, &bboxes);
         let places_tiler = PlacesTiler::new(&territory.places);
-        AppState {
+        let state = AppState {
             inner: Arc::new(Inner {
                 territory,
                 engine,
                 index,
                 tilers,
                 places_tiler,
+                labels: std::sync::OnceLock::new(),
                 rows,
                 bboxes,
                 search,
@@ -152,11 +156,34 @@ impl AppState {
                 scores: cache::with_budget(SCORE_CACHE_BYTES, 4 << 20, None),
                 tiles: cache::with_budget(TILE_CACHE_BYTES, 16 << 10, None),
                 tiles_by_uri: cache::with_budget(TILE_URI_CACHE_BYTES, 16 << 10, None),
-                offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, None),
+                // Two shards: the offer of every commune of France weighs about 16 MB, more
+                // than a shard's share of the budget with the default number of shards, and
+                // quick_cache keeps no entry heavier than that.
+                offers: cache::with_budget(OFFER_CACHE_BYTES, 8 << 20, Some(2)),
                 exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
                 robustness: cache::with_budget(ROBUSTNESS_CACHE_BYTES, 4 << 20, Some(4)),
             }),
-        }
+        };
+        // The label points (seconds for the communes of France) are computed while the
+        // server starts answering; a label tile asked before waits for them.
+        let st = state.clone();
+        std::thread::spawn(move || st.labels().len());
+        state
+    }
+
+    /// The label points of each level with contours, computed once (CPU-bound on first use:
+    /// call it from `spawn_blocking`).
+    pub fn labels(&self) -> &BTreeMap<Level, LabelTiler> {
+        self.inner.labels.get_or_init(|| {
+            let start = std::time::Instant::now();
+            let labels =
+                crate::routes::labels::build(&self.inner.engine, &self.inner.territory.geometries);
+            tracing::debug!(
+                ms = start.elapsed().as_secs_f64() * 1e3,
+                "label points computed"
+            );
+            labels
+        })
     }
 
     /// The scoring engine.
@@ -180,7 +207,8 @@ impl AppState {
     }
 
     /// Mediation offer figures of a level for a selection and options, from the cache when
-    /// computed before. CPU-bound: call it from `spawn_blocking`.
+    /// computed before. CPU-bound: call it from `spawn_blocking`. Computed once: concurrent
+    /// callers for the same key (the tiles of a new selection) wait for the first.
     pub fn offer(
         &self,
         level: Level,
@@ -188,20 +216,19 @@ impl AppState {
         options: &OfferOptions,
     ) -> ApiResult<Arc<LevelOffer>> {
         let key = (level, offer_key(selection, options));
-        if let Some(o) = self.inner.offers.get(&key) {
-            return Ok(o);
-        }
-        let units = self.inner.engine.unit_scores(selection)?;
-        let o = offer(
-            level,
-            &self.inner.engine,
-            &units,
-            &self.inner.index,
-            options,
-        )?;
-        let o = Arc::new(o);
-        self.inner.offers.insert(key, Arc::clone(&o));
-        Ok(o)
+        self.inner.offers.get_or_insert_with(&key, || {
+            let start = std::time::Instant::now();
+            let units = self.inner.engine.unit_scores(selection)?;
+            let o = offer(
+                level,
+                &self.inner.engine,
+                &units,
+                &self.inner.index,
+                options,
+            )?;
+            tracing::debug!(%level, ms = start.elapsed().as_secs_f64() * 1e3, "offer computed");
+            Ok(Arc::new(o))
+        })
     }
 
     /// Levels that have contours (tiles can be served), coarse → fine.
@@ -213,15 +240,16 @@ impl AppState {
     }
 
     /// Scores of a level for a selection, from the cache when computed before. CPU-bound:
-    /// call it from `spawn_blocking`.
+    /// call it from `spawn_blocking`. Computed once: concurrent callers for the same key wait
+    /// for the first.
     pub fn scores(&self, level: Level, selection: &Selection) -> ApiResult<Arc<LevelScores>> {
         let key = (level, selection_key(selection));
-        if let Some(s) = self.inner.scores.get(&key) {
-            return Ok(s);
-        }
-        let s = Arc::new(self.inner.engine.score(level, selection)?);
-        self.inner.scores.insert(key, Arc::clone(&s));
-        Ok(s)
+        self.inner.scores.get_or_insert_with(&key, || {
+            let start = std::time::Instant::now();
+            let s = self.inner.engine.score(level, selection)?;
+            tracing::debug!(%level, ms = start.elapsed().as_secs_f64() * 1e3, "scores computed");
+            Ok(Arc::new(s))
+        })
     }
 
     /// The robustness of the ranks of a level, from the cache when computed before.

@@ -74,6 +74,11 @@ async fn every_route_of_the_router_is_in_the_openapi_document() {
         "/diagnostic/{level}/{code}",
         "/tiles/{level}.json",
         "/tiles/{level}/{z}/{x}/{y}.mvt",
+        "/tiles/labels/{level}.json",
+        "/tiles/labels/{level}/{z}/{x}/{y}.mvt",
+        "/fonts/{fontstack}/{range}.pbf",
+        "/api/style/{level}.{format}",
+        "/api/export/places.{format}",
     ] {
         assert!(paths.contains_key(p), "{p} is not documented");
     }

@@ -39,6 +39,7 @@
 pub mod clip;
 pub mod cluster;
 pub mod error;
+pub mod labels;
 pub mod level;
 pub mod mvt;
 pub mod places;
@@ -50,6 +51,7 @@ pub mod tilejson;
 use std::io::Write;
 
 pub use error::{TilesError, TilesResult};
+pub use labels::LabelTiler;
 pub use level::{LevelTiler, TileFeature, TileGeometry, TileOptions, TILE_BUDGET_BYTES};
 pub use places::PlacesTiler;
 pub use pmtiles::PmtilesReader;

@@ -7,12 +7,14 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use ifn_export::{to_bytes, ExportFormat, ExportInput, ExportOptions};
+use ifn_export::{places_to_bytes, to_bytes, ExportFormat, ExportInput, ExportOptions};
 
 use crate::cache::CachedBody;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::{self, Download};
-use crate::query::{ApiPath, ApiQuery, ExportQuery, OfferQuery, SelectionQuery};
+use crate::query::{
+    filter_key, ApiPath, ApiQuery, ExportQuery, OfferQuery, PlaceFilterQuery, SelectionQuery,
+};
 use crate::routes::api::parse_level;
 use crate::state::{offer_key, AppState};
 
@@ -44,6 +46,7 @@ pub async fn export(
     ApiQuery(query): ApiQuery<ExportQuery>,
     ApiQuery(selection): ApiQuery<SelectionQuery>,
     ApiQuery(offer): ApiQuery<OfferQuery>,
+    ApiQuery(filter): ApiQuery<PlaceFilterQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (level_text, ext) = file.rsplit_once('.').ok_or_else(|| {
@@ -51,6 +54,16 @@ pub async fn export(
             "'{file}': export URLs name a level and a format, e.g. /api/export/commune.fgb"
         ))
     })?;
+    if level_text == "places" {
+        return places(
+            State(state),
+            ApiPath(file.clone()),
+            ApiQuery(query),
+            ApiQuery(filter),
+            headers,
+        )
+        .await;
+    }
     let level = parse_level(&state, level_text)?;
     let format: ExportFormat = ext.parse().map_err(|_| {
         ApiError::not_found(format!(
@@ -65,6 +78,7 @@ pub async fn export(
     let excel = query.excel()?;
     let selection = selection.resolve(state.engine())?;
     let options = offer.resolve()?;
+    let profile = selection.profile.clone();
     let key = format!(
         "{level}|{format}|{excel}|{}",
         offer_key(&selection, &options)
@@ -95,7 +109,109 @@ pub async fn export(
             .await??
         }
     };
-    let filename = format!("ifn-{level}.{}", format.extension());
+    let filename = export_filename(level.as_str(), Some(&profile), format, excel);
+    Ok(http::ranged_response(
+        &headers,
+        Download {
+            bytes: file.raw.clone(),
+            etag: &file.etag,
+            cache_control: EXPORT_CACHE_CONTROL,
+            content_type: format.media_type(),
+            filename: &filename,
+        },
+    ))
+}
+
+/// The name of an exported file: what it holds, the profile and the format, so that files
+/// of several exports do not overwrite each other: `ifn-commune-tout-age.fgb`,
+/// `ifn-commune-senior-excel.csv`, `ifn-lieux.geojson`.
+pub fn export_filename(
+    what: &str,
+    profile: Option<&str>,
+    format: ExportFormat,
+    excel: bool,
+) -> String {
+    let mut name = format!("ifn-{what}");
+    if let Some(p) = profile {
+        name.push('-');
+        name.push_str(p);
+    }
+    if excel && format == ExportFormat::Csv {
+        name.push_str("-excel");
+    }
+    format!("{name}.{}", format.extension())
+}
+
+/// The mediation places as a file: `fgb` (FlatGeobuf, points with a spatial index),
+/// `geojson` or `csv` (`excel=1`: BOM, `;`, decimal commas), with the places filters.
+///
+/// Columns `id`, `name`, `kinds`, `services`, `publics` (`|`-separated), `address`,
+/// `commune` (INSEE code), `source`; CSV adds `lon`, `lat`. Range requests as the other
+/// exports.
+#[utoipa::path(get, path = "/api/export/places.{format}", tag = "exports", operation_id = "export_places",
+    params(
+        ("format" = String, Path, description = "fgb, geojson or csv (the extension of the path)"),
+        ExportQuery, PlaceFilterQuery,
+    ),
+    responses(
+        (status = 200, description = "the file (application/vnd.flatgeobuf, application/geo+json or text/csv)", content_type = "application/octet-stream"),
+        (status = 206, description = "the requested byte range"),
+        (status = 304, description = "not modified (If-None-Match)"),
+        (status = 400, description = "invalid filter or option", body = ErrorBody),
+        (status = 404, description = "unknown format", body = ErrorBody),
+        (status = 416, description = "range outside the file"),
+    ))]
+pub async fn places(
+    State(state): State<AppState>,
+    ApiPath(file): ApiPath<String>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+    ApiQuery(filter): ApiQuery<PlaceFilterQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let unknown = |ext: &str| {
+        ApiError::not_found(format!(
+            "format d'export des lieux inconnu « {ext} » : fgb, geojson ou csv, par exemple /api/export/places.fgb"
+        ))
+    };
+    let ext = file.strip_prefix("places.").ok_or_else(|| unknown(&file))?;
+    let format: ExportFormat = ext.parse().map_err(|_| unknown(ext))?;
+    if !matches!(
+        format,
+        ExportFormat::Fgb | ExportFormat::GeoJson | ExportFormat::Csv
+    ) {
+        return Err(unknown(ext));
+    }
+    let excel = query.excel()?;
+    let filter = filter.resolve()?;
+    let key = format!("places|{format}|{excel}|{}", filter_key(filter.as_ref()));
+    let file = match state.inner.exports.get(&key) {
+        Some(f) => f,
+        None => {
+            let st = state.clone();
+            tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
+                let places: Vec<&ifn_core::Place> = st
+                    .territory()
+                    .places
+                    .iter()
+                    .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
+                    .collect();
+                let opts = ExportOptions {
+                    excel,
+                    ..Default::default()
+                };
+                let bytes = places_to_bytes(format, &places, &opts)?;
+                let f = Arc::new(CachedBody {
+                    etag: http::etag(&bytes),
+                    raw: Bytes::from(bytes),
+                    gzip: None,
+                });
+                st.inner.exports.insert(key, Arc::clone(&f));
+                Ok(f)
+            })
+            .await??
+        }
+    };
+    let filename = export_filename("lieux", None, format, excel);
     Ok(http::ranged_response(
         &headers,
         Download {

@@ -4,5 +4,8 @@ pub mod analyse;
 pub mod api;
 pub mod detail;
 pub mod export;
+pub mod fonts;
+pub mod labels;
+pub mod style;
 pub mod table;
 pub mod tiles;

@@ -166,6 +166,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
         None => {
             let st = state.clone();
             tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
+                let start = std::time::Instant::now();
                 let raw = match (layer, &selection) {
                     (Layer::Level(level), Some((sel, opts))) => {
                         let scores = st.scores(level, sel)?;
@@ -177,8 +178,17 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
                     }
                     _ => st.inner.places_tiler.tile(id, filter.as_ref()),
                 };
+                let encoded = start.elapsed();
                 let gz = http::gzip(&raw, flate2::Compression::fast())
                     .map_err(|e| ApiError::internal("gzipping a tile", &e))?;
+                debug!(
+                    tile.z = id.z,
+                    tile.x = id.x,
+                    tile.y = id.y,
+                    encode_ms = encoded.as_secs_f64() * 1e3,
+                    gzip_ms = (start.elapsed() - encoded).as_secs_f64() * 1e3,
+                    "tile encoded"
+                );
                 let t = Arc::new(CachedBody {
                     etag: http::etag(&raw),
                     raw: Bytes::from(raw),
@@ -201,7 +211,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
     Ok(encoded)
 }
 
-fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
+pub(crate) fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
     http::cached_response(
         headers,
         Cached {
@@ -215,7 +225,7 @@ fn tile_response(t: &CachedBody, headers: &HeaderMap) -> Response {
 }
 
 /// Base URL of this server as the client reached it (TileJSON needs absolute tile URLs).
-fn base_url(headers: &HeaderMap) -> String {
+pub(crate) fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -230,6 +240,20 @@ fn base_url(headers: &HeaderMap) -> String {
         .filter(|p| *p == "https" || *p == "http")
         .unwrap_or("http");
     format!("{proto}://{host}")
+}
+
+/// The attribution of the store's tiles: its producers (or the demo's notice).
+pub(crate) fn attribution(meta: &ifn_core::TerritoryMeta) -> String {
+    if meta.fictional {
+        "ifn — données fictives de démonstration".to_string()
+    } else {
+        let producers: std::collections::BTreeSet<&str> =
+            meta.sources.iter().map(|s| s.producer.as_str()).collect();
+        format!(
+            "ifn — {}",
+            producers.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    }
 }
 
 /// TileJSON 3.0.0 of a level (or `places`); the tiles URL carries the selection.
@@ -284,16 +308,7 @@ pub async fn tilejson(
         layer.name()
     );
     let b = meta.bbox;
-    let attribution = if meta.fictional {
-        "ifn — données fictives de démonstration".to_string()
-    } else {
-        let producers: std::collections::BTreeSet<&str> =
-            meta.sources.iter().map(|s| s.producer.as_str()).collect();
-        format!(
-            "ifn — {}",
-            producers.into_iter().collect::<Vec<_>>().join(", ")
-        )
-    };
+    let attribution = attribution(meta);
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: format!("ifn {}", layer.name()),

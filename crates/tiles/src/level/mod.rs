@@ -3,6 +3,8 @@
 //! the private `encode` module.
 
 mod encode;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use rstar::{RTree, AABB};
 use tracing::debug;
 
 use crate::clip::{clip_ring, orient_ring, quantize_ring, simplify_ring, TilePoint};
-use crate::mvt::{encode_polygons, ring_area2, EXTENT};
+use crate::mvt::{encode_polygons, geometry_field, ring_area2, EXTENT};
 use crate::tile::{lonlat_to_world, TileId};
 
 /// How tiles are cut. The defaults suit MapLibre (512-pixel tiles, so 8 tile units per pixel).
@@ -63,13 +65,14 @@ struct Projected {
     polygons: Vec<Vec<Vec<(f64, f64)>>>,
 }
 
-/// One feature of a clipped tile: which contour, and its encoded geometry commands.
+/// One feature of a clipped tile: which contour, and its encoded geometry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TileFeature {
     /// Index of the contour in the level's feature list.
     pub source: u32,
-    /// MVT geometry commands, rings oriented.
-    pub commands: Vec<u32>,
+    /// The MVT geometry field (packed commands, rings oriented: [`geometry_field`]), encoded
+    /// once with the clipping: a new selection only writes properties.
+    pub geometry: Vec<u8>,
     /// Area of its exterior rings in the tile, in tile units² (to drop the smallest first
     /// when a tile is over its size budget).
     pub area: f64,
@@ -87,7 +90,7 @@ impl TileGeometry {
     pub fn heap_bytes(&self) -> usize {
         self.features
             .iter()
-            .map(|f| 32 + 4 * f.commands.len())
+            .map(|f| 48 + f.geometry.len())
             .sum::<usize>()
             + 64
     }
@@ -306,7 +309,7 @@ impl LevelTiler {
             if !polygons.is_empty() {
                 out.features.push(TileFeature {
                     source: i,
-                    commands: encode_polygons(&polygons),
+                    geometry: geometry_field(&encode_polygons(&polygons)),
                     area,
                 });
             }

@@ -7,11 +7,13 @@
 #[cfg(feature = "decode")]
 pub mod decode;
 mod geometry;
+mod interned;
 mod pbf;
 
 use std::collections::HashMap;
 
 pub use geometry::{encode_points, encode_polygons, ring_area2, GeomType};
+pub use interned::{geometry_field, InternedLayer, ValueRef};
 
 /// The tile extent used for every layer (MVT default).
 pub const EXTENT: u32 = 4096;
@@ -48,20 +50,16 @@ impl Value {
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
+        self.borrowed().encode(out);
+    }
+
+    /// The value borrowed.
+    pub fn borrowed(&self) -> ValueRef<'_> {
         match self {
-            Value::String(s) => pbf::bytes_field(out, 1, s.as_bytes()),
-            Value::Double(d) => {
-                pbf::key(out, 3, pbf::WIRE_I64);
-                out.extend_from_slice(&d.to_le_bytes());
-            }
-            Value::Uint(u) => {
-                pbf::key(out, 5, pbf::WIRE_VARINT);
-                pbf::varint(out, *u);
-            }
-            Value::Bool(b) => {
-                pbf::key(out, 7, pbf::WIRE_VARINT);
-                pbf::varint(out, u64::from(*b));
-            }
+            Value::String(s) => ValueRef::Str(s),
+            Value::Double(d) => ValueRef::Double(*d),
+            Value::Uint(u) => ValueRef::Uint(*u),
+            Value::Bool(b) => ValueRef::Bool(*b),
         }
     }
 }
@@ -147,6 +145,17 @@ impl LayerBuilder {
         geometry: &[u32],
         properties: &[(&str, Value)],
     ) {
+        self.add_encoded_feature(id, geom_type, &geometry_field(geometry), properties);
+    }
+
+    /// Adds a feature whose geometry field is already encoded ([`geometry_field`]).
+    pub fn add_encoded_feature(
+        &mut self,
+        id: Option<u64>,
+        geom_type: GeomType,
+        geometry_field: &[u8],
+        properties: &[(&str, Value)],
+    ) {
         let mut tags = std::mem::take(&mut self.tags);
         tags.clear();
         for (k, v) in properties {
@@ -155,7 +164,7 @@ impl LayerBuilder {
             tags.push(ki);
             tags.push(vi);
         }
-        let mut body = Vec::with_capacity(16 + geometry.len() * 2 + tags.len() * 2);
+        let mut body = Vec::with_capacity(16 + geometry_field.len() + tags.len() * 2);
         if let Some(id) = id {
             pbf::key(&mut body, 1, pbf::WIRE_VARINT);
             pbf::varint(&mut body, id);
@@ -163,7 +172,7 @@ impl LayerBuilder {
         pbf::packed_u32(&mut body, 2, &tags);
         pbf::key(&mut body, 3, pbf::WIRE_VARINT);
         pbf::varint(&mut body, geom_type as u64);
-        pbf::packed_u32(&mut body, 4, geometry);
+        body.extend_from_slice(geometry_field);
         pbf::bytes_field(&mut self.features, 2, &body);
         self.count += 1;
         self.tags = tags;
