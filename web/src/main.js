@@ -9,7 +9,7 @@ import { api, diagnosticUrl, exportUrl } from './api.js';
 import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, spreadColourExpression, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, sanitiseState, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
-  PLACES_CLUSTERS, PLACES_MIN_ZOOM, ZB_LEVELS, addAnalyseLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
+  PLACES_CLUSTERS, PLACES_MIN_ZOOM, ZB_LEVELS, addAnalyseLayers, addLabelLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
   showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare } from './panel.js';
@@ -110,6 +110,7 @@ async function main() {
   viewer.map = map;
   addTerritoryLayers(map, levels, viewer.query, tileJsons);
   addAnalyseLayers(map, levels);
+  viewer.labels = addLabelLayers(map, levels);
   // Assigned once the panel is wired (below); level changes before that have nothing to redo.
   let analyse = null;
 

@@ -19,6 +19,8 @@ const BACKGROUND = '#f6f6f6';
 function baseStyle(basemap) {
   const style = {
     version: 8,
+    // Glyphs of the names on the map, served by ifn itself (no outside font service).
+    glyphs: `${location.origin}/fonts/{fontstack}/{range}.pbf`,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }],
   };
@@ -203,12 +205,47 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
   }
 }
 
+/** Font of the names on the map (one of the fonts `/fonts/` serves). */
+export const LABEL_FONT = ['DejaVu Sans Book'];
+
+/**
+ * Adds the names of each level's territories: points inside each territory (poles of
+ * inaccessibility computed by the server), drawn with collision detection, most populated
+ * first, dark text on a white halo so that they read over every class colour. Their tiles do not
+ * depend on the selection: a new selection does not fetch them again. Only with ifn's glyphs
+ * (not over a configured basemap style, whose fonts are unknown).
+ */
+export function addLabelLayers(map, levels) {
+  if (!map.getStyle().glyphs?.includes('/fonts/')) return false;
+  for (const level of levels) {
+    map.addSource(`labels-src-${level}`, { type: 'vector', tiles: [`${location.origin}/tiles/labels/${level}/{z}/{x}/{y}.mvt`], maxzoom: 14 });
+    map.addLayer({
+      id: `labels-${level}`,
+      type: 'symbol',
+      source: `labels-src-${level}`,
+      'source-layer': 'labels',
+      layout: {
+        visibility: 'none',
+        'text-field': ['get', 'name'],
+        'text-font': LABEL_FONT,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 4, 10, 8, 12, 12, 14],
+        'text-max-width': 8,
+        'text-padding': 3,
+        'symbol-sort-key': ['-', 0, ['to-number', ['get', 'population'], 0]],
+      },
+      paint: { 'text-color': '#161616', 'text-halo-color': 'rgba(255,255,255,0.92)', 'text-halo-width': 1.6 },
+    });
+  }
+  return true;
+}
+
 /** Shows the layers of one level and hides the others. */
 export function showLevel(map, levels, level) {
   for (const l of levels) {
     const v = l === level ? 'visible' : 'none';
     map.setLayoutProperty(`fill-${l}`, 'visibility', v);
     map.setLayoutProperty(`line-${l}`, 'visibility', v);
+    if (map.getLayer(`labels-${l}`)) map.setLayoutProperty(`labels-${l}`, 'visibility', v);
   }
   if (map.getLayer('outline-departement')) {
     map.setLayoutProperty('outline-departement', 'visibility', level === 'departement' || level === 'region' ? 'none' : 'visible');
@@ -324,10 +361,11 @@ export function addPlacesLayer(map, query) {
   });
   // The count: a symbol layer when the style has glyphs (a configured basemap style), else HTML
   // markers, since text needs a font server and the plain map works offline.
-  if (map.getStyle().glyphs) {
+  if (map.getStyle().glyphs?.includes('/fonts/')) {
     map.addLayer({
       id: 'places-cluster-count', type: 'symbol', source: 'places', 'source-layer': 'places', filter: ['has', 'point_count'],
-      layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-size': 12, 'text-allow-overlap': true, 'text-ignore-placement': true },
+      minzoom: COUNT_MIN_ZOOM,
+      layout: { 'text-field': ['to-string', ['get', 'point_count']], 'text-font': LABEL_FONT, 'text-size': 12, 'text-allow-overlap': true, 'text-ignore-placement': true },
       paint: { 'text-color': '#000091' },
     });
     return { refresh: () => {}, icons };

@@ -63,6 +63,10 @@ describe('ifn web viewer on the France store', { concurrency: false, skip: !URL 
     assert.ok(view.e - view.w < 40, `not the whole world with the overseas départements: ${JSON.stringify(view)}`);
     assert.equal(view.level, 'departement');
     assert.equal(await page.locator('.ifn-view-btn').count(), 6, 'initial view and five overseas départements');
+    // Names of the départements are written.
+    const names = await page.evaluate(() => window.ifnViewer.map.queryRenderedFeatures({ layers: ['labels-departement'] }).map((f) => f.properties.name));
+    assert.ok(names.length >= 40, `${names.length} département names written`);
+    assert.ok(names.includes('Cantal') || names.includes('Paris') || names.includes('Rhône'), `well-known names among ${names.slice(0, 10)}`);
     const levels = new Set(tiles.map((t) => t.layer).filter((l) => !['places'].includes(l) && !l.startsWith('labels')));
     assert.deepEqual([...levels], ['departement'], `tiles of the drawn level only: ${[...levels]}`);
     await shot(page, 'france-01-first-view');

@@ -49,6 +49,25 @@ describe('ifn web viewer: legibility', { concurrency: false }, () => {
     await page.close();
   });
 
+  test('names are written on the map with the glyphs served by ifn', async () => {
+    const fonts = [];
+    const page = await session.browser.context.newPage();
+    page.on('pageerror', (e) => session.pageErrors.push(e.message));
+    page.on('response', (r) => { if (r.url().includes('/fonts/')) fonts.push(r.status()); });
+    await page.goto(`${BASE}/#l=commune`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.evaluate(() => window.ifnViewer.map.jumpTo({ zoom: 10 }));
+    await waitIdle(page);
+    const labels = await page.evaluate(() => window.ifnViewer.map.queryRenderedFeatures({ layers: ['labels-commune'] }).map((f) => f.properties.name));
+    assert.ok(labels.length >= 3, `commune names drawn: ${labels.length}`);
+    const table = await (await fetch(`${BASE}/api/table/commune`)).json();
+    for (const name of labels) assert.ok(table.name.includes(name), `${name} is a commune`);
+    assert.ok(fonts.length > 0 && fonts.every((s) => s === 200), `glyph requests: ${fonts}`);
+    assert.equal(await page.evaluate(() => window.ifnViewer.map.getLayoutProperty('labels-epci', 'visibility')), 'none', 'only the drawn level is named');
+    await shot(page, 'legibility-00-labels');
+    await page.close();
+  });
+
   test('the detail card puts the why first: indicators by contribution, with département and France', async () => {
     const page = await openViewer('#l=commune');
     const { api } = await openDetail(page);
