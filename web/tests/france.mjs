@@ -63,7 +63,10 @@ describe('ifn web viewer on the France store', { concurrency: false, skip: !URL 
     assert.ok(view.e - view.w < 40, `not the whole world with the overseas départements: ${JSON.stringify(view)}`);
     assert.equal(view.level, 'departement');
     assert.equal(await page.locator('.ifn-view-btn').count(), 6, 'initial view and five overseas départements');
-    // Names of the départements are written.
+    // Names of the départements are written (the server computes label points in the
+    // background after start-up: a cold debug server may take a while).
+    await page.waitForFunction(() => window.ifnViewer.map.queryRenderedFeatures({ layers: ['labels-departement'] }).length > 0,
+      null, { timeout: 120_000, polling: 250 });
     const names = await page.evaluate(() => window.ifnViewer.map.queryRenderedFeatures({ layers: ['labels-departement'] }).map((f) => f.properties.name));
     assert.ok(names.length >= 40, `${names.length} département names written`);
     assert.ok(names.includes('Cantal') || names.includes('Paris') || names.includes('Rhône'), `well-known names among ${names.slice(0, 10)}`);
