@@ -283,7 +283,7 @@ pub fn ranged_response(headers: &HeaderMap, d: Download<'_>) -> Response {
         RangeRequest::Unsatisfiable => {
             let mut res = ApiError::new(
                 StatusCode::RANGE_NOT_SATISFIABLE,
-                format!("the range asked for lies outside the file, which has {len} bytes"),
+                format!("la plage demandée sort du fichier, qui fait {len} octets"),
             )
             .into_response();
             let h = res.headers_mut();

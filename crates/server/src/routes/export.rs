@@ -51,7 +51,7 @@ pub async fn export(
 ) -> ApiResult<Response> {
     let (level_text, ext) = file.rsplit_once('.').ok_or_else(|| {
         ApiError::not_found(format!(
-            "'{file}': export URLs name a level and a format, e.g. /api/export/commune.fgb"
+            "« {file} » : une URL d'export nomme une échelle et un format, par exemple /api/export/commune.fgb"
         ))
     })?;
     if level_text == "places" {
@@ -67,12 +67,12 @@ pub async fn export(
     let level = parse_level(&state, level_text)?;
     let format: ExportFormat = ext.parse().map_err(|_| {
         ApiError::not_found(format!(
-            "unknown export format '{ext}': expected fgb, gpkg, geojson or csv"
+            "format d'export inconnu « {ext} » : fgb, gpkg, geojson ou csv sont attendus"
         ))
     })?;
     if format == ExportFormat::Pmtiles {
         return Err(ApiError::not_found(
-            "PMTiles archives are built with `ifn export --format pmtiles`; the server serves the same tiles at /tiles/{level}/{z}/{x}/{y}.mvt",
+            "les archives PMTiles se construisent avec `ifn export --format pmtiles` ; le serveur sert les mêmes tuiles à /tiles/{level}/{z}/{x}/{y}.mvt",
         ));
     }
     let excel = query.excel()?;

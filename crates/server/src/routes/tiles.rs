@@ -56,13 +56,13 @@ fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
     }
     let level: Level = text.parse().map_err(|_| {
         ApiError::not_found(format!(
-            "unknown tile layer '{text}': expected one of {}, places",
+            "couche de tuiles inconnue « {text} » : {} ou places sont attendues",
             tiled_levels_text(state)
         ))
     })?;
     if !state.inner.tilers.contains_key(&level) {
         return Err(ApiError::not_found(format!(
-            "this store has no contours for level {level}: no tiles; levels with contours: {}",
+            "ce magasin n'a pas de contours à l'échelle {level}, donc pas de tuiles ; échelles avec contours : {}",
             tiled_levels_text(state)
         )));
     }
@@ -71,7 +71,7 @@ fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
 
 fn parse_coord(name: &str, text: &str) -> ApiResult<u32> {
     text.parse::<u32>().map_err(|_| {
-        ApiError::bad_request(format!("tile {name} '{text}': expected a whole number ≥ 0"))
+        ApiError::bad_request(format!("tuile : {name} « {text} » n'est pas un entier ≥ 0"))
     })
 }
 
@@ -124,7 +124,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
         .collect();
     let [layer, z, x, y] = parts[..] else {
         return Err(ApiError::not_found(format!(
-            "'{path}': tile URLs are /tiles/<level>/<z>/<x>/<y>.mvt"
+            "« {path} » : les URL de tuiles sont /tiles/<échelle>/<z>/<x>/<y>.mvt"
         )));
     };
     let layer = parse_layer(state, layer)?;
@@ -133,13 +133,13 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
         .or_else(|| y.strip_suffix(".pbf"))
         .ok_or_else(|| {
             ApiError::not_found(format!(
-                "tile '{y}': tile URLs end in .mvt, as in /tiles/commune/8/126/90.mvt"
+                "tuile « {y} » : les URL de tuiles finissent en .mvt, par exemple /tiles/commune/8/126/90.mvt"
             ))
         })?;
     let z = parse_coord("z", z)?;
     let z = u8::try_from(z).map_err(|_| {
         ApiError::bad_request(format!(
-            "zoom {z} is out of range: tiles are served for zoom 0 to {MAX_ZOOM}"
+            "zoom {z} hors limites : les tuiles vont du zoom 0 au zoom {MAX_ZOOM}"
         ))
     })?;
     let id = TileId::new(z, parse_coord("x", x)?, parse_coord("y", y)?)?;
@@ -172,7 +172,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
                         let scores = st.scores(level, sel)?;
                         let offer = st.offer(level, sel, opts)?;
                         let tiler = st.inner.tilers.get(&level).ok_or_else(|| {
-                            ApiError::not_found(format!("no contours for level {level}"))
+                            ApiError::not_found(format!("pas de contours à l'échelle {level}"))
                         })?;
                         tiler.tile(id, level.as_str(), &scores, Some(&offer))
                     }
@@ -180,7 +180,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
                 };
                 let encoded = start.elapsed();
                 let gz = http::gzip(&raw, flate2::Compression::fast())
-                    .map_err(|e| ApiError::internal("gzipping a tile", &e))?;
+                    .map_err(|e| ApiError::internal("compression gzip d'une tuile", &e))?;
                 debug!(
                     tile.z = id.z,
                     tile.x = id.x,
@@ -277,7 +277,7 @@ pub async fn tilejson(
 ) -> ApiResult<Json<TileJson>> {
     let name = file.strip_suffix(".json").ok_or_else(|| {
         ApiError::not_found(format!(
-            "'{file}': TileJSON is at /tiles/<level>.json, e.g. /tiles/commune.json"
+            "« {file} » : le TileJSON est à /tiles/<échelle>.json, par exemple /tiles/commune.json"
         ))
     })?;
     let layer = parse_layer(&state, name)?;
