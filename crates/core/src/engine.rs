@@ -15,13 +15,16 @@ use crate::error::{CoreError, CoreResult, DatasetError};
 use crate::level::Level;
 use crate::selection::{Reference, Selection, SelectionContext};
 
+mod kernel;
+mod pairs;
 mod reweighter;
 mod rollup;
 mod sums;
 #[cfg(test)]
 mod tests;
+mod units;
 
-pub use reweighter::Reweighter;
+pub use reweighter::{Reweighter, ReweighterScratch};
 use sums::{ColumnWeights, LevelSums, Patterns};
 
 /// Units per rayon task when computing unit totals on the slow path.
@@ -336,7 +339,18 @@ impl Engine {
         match self.patterns(selection.reference)? {
             Some(patterns) => {
                 let w = ColumnWeights::new(classes.ncols(), &cols, &selection.weights, patterns);
-                sums::unit_totals(classes, patterns, &w, &mut total, &mut used);
+                patterns.columns.totals_par(patterns, &w, &mut total);
+                // One count per pattern, then a look-up per unit: without a `popcnt`
+                // instruction in the baseline x86-64 target, a count per unit costs more than
+                // its total.
+                let of_pattern: Vec<u8> = patterns
+                    .masks
+                    .iter()
+                    .map(|m| (m & w.positive).count_ones() as u8)
+                    .collect();
+                for (u, &p) in used.iter_mut().zip(&patterns.of_unit) {
+                    *u = of_pattern[p as usize];
+                }
             }
             None => {
                 self.unit_totals_slow(classes, &cols, &selection.weights, &mut total, &mut used)
@@ -379,6 +393,7 @@ impl Engine {
             &g.of_unit,
             g.codes.len(),
             &self.unit_population,
+            None,
         );
         debug!(reference = %reference, level = %level, "per-pattern sums computed");
         Ok(Some((patterns, slot.get_or_init(|| s))))
@@ -426,9 +441,11 @@ impl Engine {
 
     /// Like [`Engine::score`], reusing base-unit totals already computed for this selection
     /// (to score several levels). `units` must be `unit_scores(selection)`: at IRIS level they
-    /// are the result; above it the totals come from the weight-independent per-pattern sums
-    /// (the same population-weighted mean of the unit totals, to rounding), so re-weighting
-    /// costs (territory, pattern) pairs × indicators rather than a pass over the units.
+    /// are the result; above it, levels with many (territory, presence pattern) pairs for
+    /// their units roll these totals up, and the others take their totals from the
+    /// weight-independent per-pattern sums (the same population-weighted mean of the unit
+    /// totals, to rounding): either way no unit total is computed twice. The totals are the
+    /// same bits as [`Engine::score`]'s.
     pub fn score_with(
         &self,
         level: Level,
@@ -487,7 +504,8 @@ impl Engine {
                 let w =
                     ColumnWeights::new(self.dataset.indicators().len(), &cols, weights, patterns);
                 let used = (0..sums.len()).map(|t| sums.used(t, &w)).collect();
-                (sums.totals_par(&w), used)
+                let units = units.map(|u| u.total.as_slice());
+                (Self::plan_totals(patterns, sums, &w, units)?, used)
             }
             None => {
                 let units = units.ok_or_else(|| {
@@ -512,6 +530,24 @@ impl Engine {
             raw,
             used,
         })
+    }
+
+    /// Totals of a level on its plan (see `sums::Plan`), computing the unit totals when the
+    /// plan rolls them up and `units` (the unit totals of this weight set) is not given.
+    fn plan_totals(
+        patterns: &Patterns,
+        sums: &LevelSums,
+        w: &ColumnWeights,
+        units: Option<&[f64]>,
+    ) -> CoreResult<Vec<f64>> {
+        match units {
+            None if sums.needs_unit_totals() => {
+                let mut u = vec![f64::NAN; patterns.columns.len()];
+                patterns.columns.totals_par(patterns, w, &mut u);
+                sums.totals_par(w, Some(&u))
+            }
+            _ => sums.totals_par(w, units),
+        }
     }
 
     /// Class and raw-value columns of a level for some indicator columns, cached.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::rank::{ranks, ranks_into, RankScratch, NO_RANK};
 use super::{csv_io, num, selection_json};
-use crate::engine::Engine;
+use crate::engine::{Engine, ReweighterScratch};
 use crate::error::{CoreError, CoreResult};
 use crate::level::Level;
 use crate::report::format_number;
@@ -220,11 +220,12 @@ pub fn robustness(
                     vec![f64::NAN; n],
                     RankScratch::default(),
                     vec![0.0; weights.len()],
+                    ReweighterScratch::default(),
                 )
             },
-            |(totals, keys, w), (d, out)| -> CoreResult<u32> {
+            |(totals, keys, w, scratch), (d, out)| -> CoreResult<u32> {
                 draw_weights(weights, options, d, w);
-                r.totals_into(w, totals)?;
+                r.totals_with(w, scratch, totals)?;
                 let ranked = ranks_into(totals, keys, out);
                 Ok(ranked.div_ceil(10) as u32)
             },
