@@ -1,6 +1,6 @@
 //! The scoring engine: classes computed once, totals and roll-ups on demand.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ndarray::{Array2, Axis as NdAxis};
@@ -15,6 +15,7 @@ use crate::error::{CoreError, CoreResult, DatasetError};
 use crate::level::Level;
 use crate::selection::{Reference, Selection, SelectionContext};
 
+mod grouping;
 mod kernel;
 mod pairs;
 mod reweighter;
@@ -24,61 +25,12 @@ mod sums;
 mod tests;
 mod units;
 
+use grouping::Grouping;
 pub use reweighter::{Reweighter, ReweighterScratch};
 use sums::{ColumnWeights, LevelSums, Patterns};
 
 /// Units per rayon task when computing unit totals on the slow path.
 const CHUNK: usize = 2048;
-
-/// The territories of one level above the base units and which unit belongs to which.
-#[derive(Debug, Clone)]
-struct Grouping {
-    /// Territory codes, sorted.
-    codes: Arc<[String]>,
-    /// Display names, in the order of `codes`.
-    names: Arc<[String]>,
-    /// Index in `codes` of each base unit.
-    of_unit: Vec<u32>,
-    /// Population of each territory (sum of its units).
-    population: Arc<[f64]>,
-    /// Index of each code.
-    index: HashMap<String, u32>,
-}
-
-impl Grouping {
-    fn new(dataset: &Dataset, level: Level) -> Grouping {
-        let mut map: BTreeMap<&str, u32> = BTreeMap::new();
-        for u in dataset.units() {
-            map.insert(u.code_at(level), 0);
-        }
-        let codes: Vec<String> = map.keys().map(|s| s.to_string()).collect();
-        for (i, v) in map.values_mut().enumerate() {
-            *v = i as u32;
-        }
-        let of_unit: Vec<u32> = dataset
-            .units()
-            .iter()
-            .map(|u| map[u.code_at(level)])
-            .collect();
-        let mut population = vec![0.0; codes.len()];
-        for (u, &g) in dataset.units().iter().zip(&of_unit) {
-            population[g as usize] += u.population;
-        }
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i as u32))
-            .collect();
-        let names = codes.iter().map(|c| dataset.name_of(level, c)).collect();
-        Grouping {
-            codes: codes.into(),
-            names,
-            of_unit,
-            population: population.into(),
-            index,
-        }
-    }
-}
 
 /// Scores of the base units for one selection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
