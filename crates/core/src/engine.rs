@@ -455,7 +455,7 @@ impl Engine {
             Some((patterns, sums)) => {
                 let w =
                     ColumnWeights::new(self.dataset.indicators().len(), &cols, weights, patterns);
-                let used = (0..sums.len()).map(|t| sums.used(t, &w)).collect();
+                let used = sums.used(&w);
                 let units = units.map(|u| u.total.as_slice());
                 (Self::plan_totals(patterns, sums, &w, units)?, used)
             }
