@@ -90,8 +90,10 @@ impl LevelScores {
 /// (France eagerly, the others on first use) together with their roll-ups. Per level, the
 /// classes are also summed by territory and *presence pattern* (which indicators a unit has;
 /// units of one pattern share the denominator of their weighted mean), so a new weight set
-/// or indicator selection costs a pass over (territory, pattern) pairs, not over the units
-/// (see `engine/sums.rs`).
+/// or indicator selection costs a pass over (territory, pattern) pairs, not over the units;
+/// a level with nearly as many pairs as units (communes) rolls the unit totals up instead,
+/// which reads less memory (see `engine/sums.rs`). Both passes run over column-major data a
+/// block of rows at a time (see `engine/kernel.rs`).
 #[derive(Debug)]
 pub struct Engine {
     dataset: Dataset,
