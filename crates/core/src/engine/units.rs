@@ -23,20 +23,24 @@ const PARALLEL_WORK: usize = 100_000;
 const ROLLUP_CHUNK: usize = 2048;
 
 /// The classes of the base units under one reference set, column-major (`m` columns of `n`).
+///
+/// Stored as `f32` (exact for classes 0–10), not bytes: widening two `f32` to `f64` is one
+/// SSE2 instruction where two bytes take three, and that conversion bounded the kernel (unit
+/// totals 1.4–2× faster for 4× the memory: 2.8 MB for 50,000 units and 14 indicators).
 #[derive(Debug)]
 pub(super) struct UnitColumns {
     n: usize,
-    data: Vec<u8>,
+    data: Vec<f32>,
 }
 
 impl UnitColumns {
     /// Transposes the units × columns classes.
     pub(super) fn new(classes: &Array2<u8>) -> UnitColumns {
         let (n, m) = classes.dim();
-        let mut data = vec![0u8; n * m];
+        let mut data = vec![0f32; n * m];
         for (i, row) in classes.rows().into_iter().enumerate() {
             for (j, &c) in row.iter().enumerate() {
-                data[j * n + i] = c;
+                data[j * n + i] = f32::from(c);
             }
         }
         UnitColumns { n, data }
