@@ -19,8 +19,8 @@ const BLOCK: usize = 512;
 /// Below this many (unit × selected column) terms, one thread is faster than waking rayon.
 const PARALLEL_WORK: usize = 100_000;
 
-/// Territories per rayon task of a roll-up.
-const ROLLUP_CHUNK: usize = 2048;
+/// Territories per chunk of a roll-up (its accumulators, 28 KB, are on the stack).
+const ROLLUP_CHUNK: usize = 1024;
 
 /// The classes of the base units under one reference set, column-major (`m` columns of `n`).
 ///
@@ -102,6 +102,8 @@ pub(super) struct Members {
     offsets: Vec<u32>,
     /// Unit indices, grouped by territory.
     units: Vec<u32>,
+    /// Territory of each entry of `units`.
+    territory: Vec<u32>,
     /// Population of each entry of `units` (gathered once, read in order).
     population: Vec<f64>,
 }
@@ -122,46 +124,71 @@ impl Members {
             units[next[t as usize] as usize] = i as u32;
             next[t as usize] += 1;
         }
+        let territory = units.iter().map(|&i| of_unit[i as usize]).collect();
         let population = units.iter().map(|&i| population[i as usize]).collect();
         Members {
             offsets,
             units,
+            territory,
             population,
         }
     }
 
-    /// Population-weighted mean of the unit totals of territory `t`, units in dataset order:
-    /// the very sums of `Engine::rollup`, so the same bits. Units without a total are left
-    /// out; plain mean when the others all have population 0; NaN when none is left.
-    fn total(&self, t: usize, unit_total: &[f64]) -> f64 {
-        let range = self.offsets[t] as usize..self.offsets[t + 1] as usize;
-        let (mut sw, mut w, mut su, mut n) = (0.0, 0.0, 0.0, 0u32);
-        for (&i, &pop) in self.units[range.clone()]
-            .iter()
-            .zip(&self.population[range])
-        {
+    /// Totals of territories `first..first + out.len()` (at most [`ROLLUP_CHUNK`]): the
+    /// population-weighted mean of their unit totals; the plain mean when the units with a
+    /// total all have population 0; NaN when none has a total.
+    ///
+    /// Each territory adds its units in dataset order, the very sums of `Engine::rollup`, so
+    /// the same bits. One flat loop over the units carries the running sums of the current
+    /// territory, restarts them without a branch when the territory changes, and stores them
+    /// after every unit (the last store of a territory is its sum): this plan serves levels
+    /// with about one unit per territory (communes), where a loop per territory mispredicted
+    /// its exit once per territory.
+    fn totals_chunk(&self, unit_total: &[f64], first: usize, out: &mut [f64]) {
+        let len = out.len();
+        debug_assert!(len <= ROLLUP_CHUNK);
+        // Per territory: Σ p·v, Σ p, Σ v, and the number of units with a total.
+        let mut acc = [[0.0f64; 3]; ROLLUP_CHUNK];
+        let mut count = [0u32; ROLLUP_CHUNK];
+        let entries = self.offsets[first] as usize..self.offsets[first + len] as usize;
+        let units = &self.units[entries.clone()];
+        let territory = &self.territory[entries.clone()];
+        let population = &self.population[entries];
+        let (mut previous, mut sums, mut n) = (u32::MAX, [0.0f64; 3], 0u32);
+        for ((&i, &t), &p) in units.iter().zip(territory).zip(population) {
             let v = unit_total[i as usize];
             if v.is_nan() {
                 continue;
             }
-            sw += pop * v;
-            w += pop;
-            su += v;
-            n += 1;
+            // × 1 keeps a running sum exactly, × 0 restarts it at +0.0 (sums are finite).
+            let same = u32::from(t == previous);
+            let keep = f64::from(same);
+            previous = t;
+            sums = [
+                sums[0] * keep + p * v,
+                sums[1] * keep + p,
+                sums[2] * keep + v,
+            ];
+            n = n * same + 1;
+            let k = t as usize - first;
+            acc[k] = sums;
+            count[k] = n;
         }
-        if w > 0.0 {
-            sw / w
-        } else if n > 0 {
-            su / f64::from(n)
-        } else {
-            f64::NAN
+        for ((o, a), &n) in out.iter_mut().zip(&acc).zip(&count) {
+            *o = if a[1] > 0.0 {
+                a[0] / a[1]
+            } else if n > 0 {
+                a[2] / f64::from(n)
+            } else {
+                f64::NAN
+            };
         }
     }
 
     /// Totals of every territory into `out` from the unit totals, on this thread.
     pub(super) fn totals_into(&self, unit_total: &[f64], out: &mut [f64]) {
-        for (t, o) in out.iter_mut().enumerate() {
-            *o = self.total(t, unit_total);
+        for (c, o) in out.chunks_mut(ROLLUP_CHUNK).enumerate() {
+            self.totals_chunk(unit_total, c * ROLLUP_CHUNK, o);
         }
     }
 
@@ -173,10 +200,6 @@ impl Members {
         }
         out.par_chunks_mut(ROLLUP_CHUNK)
             .enumerate()
-            .for_each(|(c, o)| {
-                for (k, x) in o.iter_mut().enumerate() {
-                    *x = self.total(c * ROLLUP_CHUNK + k, unit_total);
-                }
-            });
+            .for_each(|(c, o)| self.totals_chunk(unit_total, c * ROLLUP_CHUNK, o));
     }
 }
