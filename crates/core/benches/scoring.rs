@@ -1,6 +1,8 @@
 //! Re-weighting all of France: 50,000 base units, 14 indicators, roll-up to commune, EPCI and
 //! département. Classes are computed once when the engine is built (not measured here); a new
-//! weight set redoes the means and roll-ups, which is what a user moving a slider waits for.
+//! weight set redoes the means and roll-ups, which is what a user moving a slider waits for:
+//! unit totals then the three levels (`score_with`, as the exports do), or the three levels
+//! alone (`score`, as the server does).
 //!
 //! Run: `cargo bench -p ifn-core --bench scoring`.
 
@@ -45,6 +47,19 @@ fn reweight(c: &mut Criterion) {
             }
         })
     });
+    // What the server does for a new weight set: each level's scores on their own (levels
+    // rolled up from unit totals compute them, the others read their per-pattern sums).
+    c.bench_function(
+        "reweight_france_50k_units_14_indicators_3_levels_without_unit_scores",
+        |b| {
+            b.iter(|| {
+                k = (k + 1) % selections.len();
+                for level in [Level::Commune, Level::Epci, Level::Departement] {
+                    black_box(engine.score(level, &selections[k]).expect("score"));
+                }
+            })
+        },
+    );
     c.bench_function("unit_totals_only_50k_units_14_indicators", |b| {
         b.iter(|| black_box(engine.unit_scores(&selections[1]).expect("unit scores")))
     });

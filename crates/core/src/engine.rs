@@ -1,6 +1,6 @@
 //! The scoring engine: classes computed once, totals and roll-ups on demand.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ndarray::{Array2, Axis as NdAxis};
@@ -15,67 +15,22 @@ use crate::error::{CoreError, CoreResult, DatasetError};
 use crate::level::Level;
 use crate::selection::{Reference, Selection, SelectionContext};
 
+mod grouping;
+mod kernel;
+mod pairs;
 mod reweighter;
 mod rollup;
 mod sums;
 #[cfg(test)]
 mod tests;
+mod units;
 
-pub use reweighter::Reweighter;
+use grouping::Grouping;
+pub use reweighter::{Reweighter, ReweighterScratch};
 use sums::{ColumnWeights, LevelSums, Patterns};
 
 /// Units per rayon task when computing unit totals on the slow path.
 const CHUNK: usize = 2048;
-
-/// The territories of one level above the base units and which unit belongs to which.
-#[derive(Debug, Clone)]
-struct Grouping {
-    /// Territory codes, sorted.
-    codes: Arc<[String]>,
-    /// Display names, in the order of `codes`.
-    names: Arc<[String]>,
-    /// Index in `codes` of each base unit.
-    of_unit: Vec<u32>,
-    /// Population of each territory (sum of its units).
-    population: Arc<[f64]>,
-    /// Index of each code.
-    index: HashMap<String, u32>,
-}
-
-impl Grouping {
-    fn new(dataset: &Dataset, level: Level) -> Grouping {
-        let mut map: BTreeMap<&str, u32> = BTreeMap::new();
-        for u in dataset.units() {
-            map.insert(u.code_at(level), 0);
-        }
-        let codes: Vec<String> = map.keys().map(|s| s.to_string()).collect();
-        for (i, v) in map.values_mut().enumerate() {
-            *v = i as u32;
-        }
-        let of_unit: Vec<u32> = dataset
-            .units()
-            .iter()
-            .map(|u| map[u.code_at(level)])
-            .collect();
-        let mut population = vec![0.0; codes.len()];
-        for (u, &g) in dataset.units().iter().zip(&of_unit) {
-            population[g as usize] += u.population;
-        }
-        let index = codes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i as u32))
-            .collect();
-        let names = codes.iter().map(|c| dataset.name_of(level, c)).collect();
-        Grouping {
-            codes: codes.into(),
-            names,
-            of_unit,
-            population: population.into(),
-            index,
-        }
-    }
-}
 
 /// Scores of the base units for one selection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -135,8 +90,10 @@ impl LevelScores {
 /// (France eagerly, the others on first use) together with their roll-ups. Per level, the
 /// classes are also summed by territory and *presence pattern* (which indicators a unit has;
 /// units of one pattern share the denominator of their weighted mean), so a new weight set
-/// or indicator selection costs a pass over (territory, pattern) pairs, not over the units
-/// (see `engine/sums.rs`).
+/// or indicator selection costs a pass over (territory, pattern) pairs, not over the units;
+/// a level with nearly as many pairs as units (communes) rolls the unit totals up instead,
+/// which reads less memory (see `engine/sums.rs`). Both passes run over column-major data a
+/// block of rows at a time (see `engine/kernel.rs`).
 #[derive(Debug)]
 pub struct Engine {
     dataset: Dataset,
@@ -336,7 +293,18 @@ impl Engine {
         match self.patterns(selection.reference)? {
             Some(patterns) => {
                 let w = ColumnWeights::new(classes.ncols(), &cols, &selection.weights, patterns);
-                sums::unit_totals(classes, patterns, &w, &mut total, &mut used);
+                patterns.columns.totals_par(patterns, &w, &mut total);
+                // One count per pattern, then a look-up per unit: without a `popcnt`
+                // instruction in the baseline x86-64 target, a count per unit costs more than
+                // its total.
+                let of_pattern: Vec<u8> = patterns
+                    .masks
+                    .iter()
+                    .map(|m| (m & w.positive).count_ones() as u8)
+                    .collect();
+                for (u, &p) in used.iter_mut().zip(&patterns.of_unit) {
+                    *u = of_pattern[p as usize];
+                }
             }
             None => {
                 self.unit_totals_slow(classes, &cols, &selection.weights, &mut total, &mut used)
@@ -379,6 +347,7 @@ impl Engine {
             &g.of_unit,
             g.codes.len(),
             &self.unit_population,
+            None,
         );
         debug!(reference = %reference, level = %level, "per-pattern sums computed");
         Ok(Some((patterns, slot.get_or_init(|| s))))
@@ -426,9 +395,11 @@ impl Engine {
 
     /// Like [`Engine::score`], reusing base-unit totals already computed for this selection
     /// (to score several levels). `units` must be `unit_scores(selection)`: at IRIS level they
-    /// are the result; above it the totals come from the weight-independent per-pattern sums
-    /// (the same population-weighted mean of the unit totals, to rounding), so re-weighting
-    /// costs (territory, pattern) pairs × indicators rather than a pass over the units.
+    /// are the result; above it, levels with many (territory, presence pattern) pairs for
+    /// their units roll these totals up, and the others take their totals from the
+    /// weight-independent per-pattern sums (the same population-weighted mean of the unit
+    /// totals, to rounding): either way no unit total is computed twice. The totals are the
+    /// same bits as [`Engine::score`]'s.
     pub fn score_with(
         &self,
         level: Level,
@@ -486,8 +457,9 @@ impl Engine {
             Some((patterns, sums)) => {
                 let w =
                     ColumnWeights::new(self.dataset.indicators().len(), &cols, weights, patterns);
-                let used = (0..sums.len()).map(|t| sums.used(t, &w)).collect();
-                (sums.totals_par(&w), used)
+                let used = sums.used(&w);
+                let units = units.map(|u| u.total.as_slice());
+                (Self::plan_totals(patterns, sums, &w, units)?, used)
             }
             None => {
                 let units = units.ok_or_else(|| {
@@ -512,6 +484,24 @@ impl Engine {
             raw,
             used,
         })
+    }
+
+    /// Totals of a level on its plan (see `sums::Plan`), computing the unit totals when the
+    /// plan rolls them up and `units` (the unit totals of this weight set) is not given.
+    fn plan_totals(
+        patterns: &Patterns,
+        sums: &LevelSums,
+        w: &ColumnWeights,
+        units: Option<&[f64]>,
+    ) -> CoreResult<Vec<f64>> {
+        match units {
+            None if sums.needs_unit_totals() => {
+                let mut u = vec![f64::NAN; patterns.columns.len()];
+                patterns.columns.totals_par(patterns, w, &mut u);
+                sums.totals_par(w, Some(&u))
+            }
+            _ => sums.totals_par(w, units),
+        }
     }
 
     /// Class and raw-value columns of a level for some indicator columns, cached.

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::rank::{ranks, ranks_into, RankScratch, NO_RANK};
 use super::{csv_io, num, selection_json};
-use crate::engine::Engine;
+use crate::engine::{Engine, ReweighterScratch};
 use crate::error::{CoreError, CoreResult};
 use crate::level::Level;
 use crate::report::format_number;
@@ -142,18 +142,50 @@ fn draw_weights(weights: &[f64], o: &RobustnessOptions, draw: usize, out: &mut [
     }
 }
 
-/// Quantile of sorted ranks (linear interpolation, as [`super::quantile_sorted`]).
-fn quantile_ranks(sorted: &[u32], p: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        n => {
-            let h = (n - 1) as f64 * p;
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            f64::from(sorted[lo])
-                + (h - lo as f64) * (f64::from(sorted[hi]) - f64::from(sorted[lo]))
-        }
+/// The order statistics `lo` and `lo + 1` (0-based) of `v`, `v` being reordered; the second is
+/// the first again when `lo` is the last position.
+fn order_pair(v: &mut [u32], lo: usize) -> (u32, u32) {
+    let (_, &mut x, right) = v.select_nth_unstable(lo);
+    (x, right.iter().copied().min().unwrap_or(x))
+}
+
+/// Quantile `p` of the ranks in `v` (linear interpolation, as [`super::quantile_sorted`] on the
+/// sorted ranks), from the two order statistics around it, `v` being reordered.
+fn quantile_ranks(v: &mut [u32], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
     }
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let (a, b) = order_pair(v, lo);
+    f64::from(a) + (h - lo as f64) * (f64::from(b) - f64::from(a))
+}
+
+/// Median, p05 and p95 of the ranks in `v` (reordered). Selecting the median splits `v`, and
+/// each outer quantile is then selected in its half only: about three passes over the ranks
+/// where sorting them took `log₂(draws)`.
+fn rank_quantiles(v: &mut [u32]) -> [f64; 3] {
+    let n = v.len();
+    if n < 3 {
+        return [0.5, 0.05, 0.95].map(|p| quantile_ranks(v, p));
+    }
+    let median = quantile_ranks(v, 0.5);
+    // After the selection, v[..mid] ≤ v[mid] ≤ v[mid + 1..]: the p05 order statistics (at
+    // positions ≤ mid) lie in v[..=mid], the p95 ones (≥ mid) in v[mid..].
+    let mid = ((n - 1) as f64 * 0.5).floor() as usize;
+    let low = {
+        let h = (n - 1) as f64 * 0.05;
+        let lo = h.floor() as usize;
+        let (a, b) = order_pair(&mut v[..=mid], lo);
+        f64::from(a) + (h - lo as f64) * (f64::from(b) - f64::from(a))
+    };
+    let high = {
+        let h = (n - 1) as f64 * 0.95;
+        let lo = h.floor() as usize;
+        let (a, b) = order_pair(&mut v[mid..], lo - mid);
+        f64::from(a) + (h - lo as f64) * (f64::from(b) - f64::from(a))
+    };
+    [median, low, high]
 }
 
 /// Median, p05, p95 and top-decile share of each territory from the draws' ranks
@@ -179,13 +211,8 @@ fn rank_statistics(draws: &[u32], n: usize, cuts: &[u32]) -> Vec<[f64; 4]> {
                 }
             }
             bufs.into_iter().zip(top).map(move |(mut v, top)| {
-                v.sort_unstable();
-                [
-                    quantile_ranks(&v, 0.5),
-                    quantile_ranks(&v, 0.05),
-                    quantile_ranks(&v, 0.95),
-                    top as f64 / d as f64,
-                ]
+                let [median, p05, p95] = rank_quantiles(&mut v);
+                [median, p05, p95, top as f64 / d as f64]
             })
         })
         .collect()
@@ -220,11 +247,12 @@ pub fn robustness(
                     vec![f64::NAN; n],
                     RankScratch::default(),
                     vec![0.0; weights.len()],
+                    ReweighterScratch::default(),
                 )
             },
-            |(totals, keys, w), (d, out)| -> CoreResult<u32> {
+            |(totals, keys, w, scratch), (d, out)| -> CoreResult<u32> {
                 draw_weights(weights, options, d, w);
-                r.totals_into(w, totals)?;
+                r.totals_with(w, scratch, totals)?;
                 let ranked = ranks_into(totals, keys, out);
                 Ok(ranked.div_ceil(10) as u32)
             },

@@ -206,3 +206,24 @@ fn csv_has_one_rank_without_column_per_indicator() {
         Some(r.territories.len())
     );
 }
+
+#[test]
+fn quantiles_by_selection_are_those_of_the_sorted_ranks() {
+    let mut rng = SplitMix64::seed_from_u64(12);
+    for len in (0..40).chain([999, 1000, 1001]) {
+        for spread in [3, 1000] {
+            let mut v: Vec<u32> = (0..len)
+                .map(|_| 1 + (rng.next_u64() % spread) as u32)
+                .collect();
+            let mut sorted: Vec<f64> = v.iter().map(|&r| f64::from(r)).collect();
+            sorted.sort_by(f64::total_cmp);
+            let expected = [0.5, 0.05, 0.95].map(|p| super::super::quantile_sorted(&sorted, p));
+            let got = rank_quantiles(&mut v);
+            assert_eq!(
+                got.map(f64::to_bits),
+                expected.map(f64::to_bits),
+                "{len} {spread}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use ndarray::Array2;
 
-use super::sums::{self, ColumnWeights, LevelSums, Patterns};
+use super::sums::{ColumnWeights, LevelSums, Patterns};
 use super::{Engine, Grouping};
 use crate::error::{CoreError, CoreResult, DatasetError};
 use crate::level::Level;
@@ -10,8 +10,9 @@ use crate::selection::Reference;
 
 /// Totals of every territory of one level for weight sets over fixed indicator columns and a
 /// fixed reference set. Everything that does not depend on the weights (classes, presence
-/// patterns, per-pattern sums) is fetched once, so each weight set only costs a pass over the
-/// (territory, pattern) pairs.
+/// patterns, per-pattern sums, the units of each territory) is fetched once, so each weight
+/// set only costs a pass over the (territory, pattern) pairs or over the units' classes,
+/// whichever the level found cheaper. The totals are the same bits as [`Engine::score`]'s.
 ///
 /// ```
 /// use ifn_core::{Catalogue, Engine, Level, Selection};
@@ -36,10 +37,7 @@ pub struct Reweighter<'a> {
 #[derive(Debug)]
 enum Path<'a> {
     /// IRIS level: one total per unit.
-    Units {
-        classes: &'a Array2<u8>,
-        patterns: &'a Patterns,
-    },
+    Units { patterns: &'a Patterns },
     /// Levels above IRIS: per-pattern sums.
     Sums {
         patterns: &'a Patterns,
@@ -50,6 +48,16 @@ enum Path<'a> {
         classes: &'a Array2<u8>,
         grouping: Option<&'a Grouping>,
     },
+}
+
+/// Buffers a [`Reweighter`] reuses from one weight set to the next (see
+/// [`Reweighter::totals_with`]).
+#[derive(Debug, Default)]
+pub struct ReweighterScratch {
+    /// Unit totals, on levels rolled up from them.
+    units: Vec<f64>,
+    /// Weighted sums of a run of (territory, pattern) pairs.
+    pairs: Vec<f64>,
 }
 
 impl<'a> Reweighter<'a> {
@@ -69,7 +77,7 @@ impl<'a> Reweighter<'a> {
         }
         let classes = engine.classes(reference)?;
         let path = match (level, engine.patterns(reference)?) {
-            (Level::Iris, Some(patterns)) => Path::Units { classes, patterns },
+            (Level::Iris, Some(patterns)) => Path::Units { patterns },
             (_, Some(_)) => {
                 let (patterns, sums) = engine.level_sums(reference, level)?.ok_or_else(|| {
                     CoreError::from(DatasetError::Missing {
@@ -103,7 +111,7 @@ impl<'a> Reweighter<'a> {
     /// Number of territories (length of the totals).
     pub fn len(&self) -> usize {
         match &self.path {
-            Path::Units { classes, .. } => classes.nrows(),
+            Path::Units { patterns } => patterns.columns.len(),
             Path::Sums { sums, .. } => sums.len(),
             Path::Slow { classes, grouping } => grouping.map_or(classes.nrows(), |g| g.codes.len()),
         }
@@ -151,6 +159,29 @@ impl<'a> Reweighter<'a> {
 
     /// Like [`Reweighter::totals`], into a buffer of length [`Reweighter::len`].
     pub fn totals_into(&self, weights: &[f64], out: &mut [f64]) -> CoreResult<()> {
+        self.totals_with(weights, &mut ReweighterScratch::default(), out)
+    }
+
+    /// Like [`Reweighter::totals_into`], reusing the intermediate buffers of `scratch` from
+    /// one call to the next (one scratch per thread in a parallel loop over weight sets): on
+    /// levels rolled up from unit totals, a weight set then allocates nothing.
+    ///
+    /// ```
+    /// use ifn_core::{Catalogue, Engine, Level, ReweighterScratch, Selection};
+    /// let engine = Engine::new(ifn_core::demo::generate().dataset, Catalogue::builtin().clone());
+    /// let s = Selection::builder("tout-age").build(&engine).unwrap();
+    /// let cols = engine.columns_of(&s).unwrap();
+    /// let r = engine.reweighter(Level::Commune, s.reference, &cols).unwrap();
+    /// let (mut scratch, mut out) = (ReweighterScratch::default(), vec![0.0; r.len()]);
+    /// r.totals_with(&s.weights, &mut scratch, &mut out).unwrap();
+    /// assert_eq!(out, r.totals(&s.weights).unwrap());
+    /// ```
+    pub fn totals_with(
+        &self,
+        weights: &[f64],
+        scratch: &mut ReweighterScratch,
+        out: &mut [f64],
+    ) -> CoreResult<()> {
         self.check(weights)?;
         if out.len() != self.len() {
             return Err(DatasetError::BufferLength {
@@ -160,14 +191,21 @@ impl<'a> Reweighter<'a> {
             .into());
         }
         match &self.path {
-            Path::Units { classes, patterns } => {
+            Path::Units { patterns } => {
                 let w = self.column_weights(patterns, weights);
-                for (i, o) in out.iter_mut().enumerate() {
-                    *o = sums::unit_total(classes, i, patterns.of_unit[i] as usize, &w);
-                }
+                patterns.columns.totals_into(patterns, &w, out);
             }
             Path::Sums { patterns, sums } => {
-                sums.totals_into(&self.column_weights(patterns, weights), out)
+                let w = self.column_weights(patterns, weights);
+                let units = if sums.needs_unit_totals() {
+                    let u = &mut scratch.units;
+                    u.resize(patterns.columns.len(), f64::NAN);
+                    patterns.columns.totals_into(patterns, &w, u);
+                    Some(u.as_slice())
+                } else {
+                    None
+                };
+                sums.totals_into(&w, units, out, &mut scratch.pairs)?;
             }
             Path::Slow { .. } => out.copy_from_slice(&self.slow(weights)),
         }
@@ -178,15 +216,15 @@ impl<'a> Reweighter<'a> {
     pub fn totals_par(&self, weights: &[f64]) -> CoreResult<Vec<f64>> {
         self.check(weights)?;
         Ok(match &self.path {
-            Path::Units { classes, patterns } => {
+            Path::Units { patterns } => {
                 let w = self.column_weights(patterns, weights);
-                let mut total = vec![f64::NAN; classes.nrows()];
-                let mut used = vec![0u8; classes.nrows()];
-                sums::unit_totals(classes, patterns, &w, &mut total, &mut used);
+                let mut total = vec![f64::NAN; patterns.columns.len()];
+                patterns.columns.totals_par(patterns, &w, &mut total);
                 total
             }
             Path::Sums { patterns, sums } => {
-                sums.totals_par(&self.column_weights(patterns, weights))
+                let w = self.column_weights(patterns, weights);
+                Engine::plan_totals(patterns, sums, &w, None)?
             }
             Path::Slow { .. } => self.slow(weights),
         })

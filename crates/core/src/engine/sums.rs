@@ -14,20 +14,49 @@
 //!
 //! which is the population-weighted mean of the unit totals, up to rounding (≈ 1e-15), and
 //! costs (territory, pattern) pairs × indicators instead of units × indicators per weight set.
-//! Real data has few patterns (most units have every indicator), so at commune level there
-//! are barely more pairs than communes; above it, far fewer pairs than units.
+//! Real data has few patterns (most units have every indicator), so above the commune level
+//! there are far fewer pairs than units.
+//!
+//! But a pair costs `m` sums of 8 bytes where a unit costs `m` classes of 4 bytes (`f32`): when
+//! the pairs are nearly as many as the units (the commune level, where most communes have one
+//! unit), computing the unit totals and rolling them up does about the same arithmetic and
+//! reads half the memory (2.8 MB instead of 4.8 MB per weight set for the synthetic France,
+//! which matters when both cores run Monte Carlo draws), and reuses unit totals
+//! the caller already has. Each level picks its [`Plan`] once, from its number of pairs, and
+//! every path (scores, [`super::Reweighter`], analyses) follows it, so the totals of a level
+//! are the same bits whichever way they are asked for.
 
 use ndarray::Array2;
 use rayon::prelude::*;
 
+use super::pairs::PairSums;
+use super::units::{Members, UnitColumns};
 use crate::classes::MISSING;
+use crate::error::{CoreResult, DatasetError};
+
+/// The error of a units-plan level asked for totals without the unit totals (a bug).
+fn no_unit_totals() -> crate::error::CoreError {
+    DatasetError::Missing {
+        what: "unit totals",
+    }
+    .into()
+}
 
 /// Most indicator columns the pattern masks can hold; beyond it the engine rolls up unit
 /// totals one by one (the slow path).
 pub(super) const MAX_COLUMNS: usize = 64;
 
-/// Territories per rayon task.
+/// Territories per rayon task on the pairs plan.
 const CHUNK: usize = 1024;
+
+/// A level takes the units plan when its pairs are at least this share of the units. Not
+/// lower: a level scored alone (the server's path) must compute every unit total first, so
+/// with fewer pairs the pairs plan does less work (the EPCI of the synthetic France: 0.4 pair
+/// per unit, 0.55 ms on the units plan against 0.2 ms on the old pairs loop).
+const UNITS_PLAN_PAIRS_PER_UNIT: f64 = 0.75;
+
+/// Below this many (pair × selected column) terms, the pairs plan runs on one thread.
+const PARALLEL_PAIR_WORK: usize = 50_000;
 
 /// Presence patterns of the base units under one reference set.
 #[derive(Debug)]
@@ -36,6 +65,8 @@ pub(super) struct Patterns {
     pub(super) masks: Vec<u64>,
     /// Pattern of each base unit (index in `masks`).
     pub(super) of_unit: Vec<u32>,
+    /// The classes, column by column, for the unit totals.
+    pub(super) columns: UnitColumns,
 }
 
 impl Patterns {
@@ -59,7 +90,11 @@ impl Patterns {
                 })
             })
             .collect();
-        Patterns { masks, of_unit }
+        Patterns {
+            masks,
+            of_unit,
+            columns: UnitColumns::new(classes),
+        }
     }
 }
 
@@ -72,6 +107,8 @@ pub(super) struct ColumnWeights {
     pub(super) positive: u64,
     /// `Σ w_j` over the columns of each pattern (0: units of that pattern have no total).
     pub(super) denominator: Vec<f64>,
+    /// The columns with a weight > 0, in increasing order.
+    pub(super) columns: Vec<usize>,
 }
 
 impl ColumnWeights {
@@ -89,96 +126,73 @@ impl ColumnWeights {
             .masks
             .iter()
             .map(|&mask| {
-                let on = mask & positive;
-                (0..m)
-                    .filter(|&j| on & (1 << j) != 0)
-                    .map(|j| full[j])
-                    .sum::<f64>()
+                // The set bits in increasing order: the same sum as a filter over 0..m.
+                let (mut on, mut d) = (mask & positive, 0.0);
+                while on != 0 {
+                    d += full[on.trailing_zeros() as usize];
+                    on &= on - 1;
+                }
+                d
             })
             .collect();
+        let columns = (0..m).filter(|&j| positive & (1 << j) != 0).collect();
         ColumnWeights {
             full,
             positive,
             denominator,
+            columns,
         }
     }
-
-    fn dot(&self, row: &[f64]) -> f64 {
-        row.iter().zip(&self.full).map(|(a, b)| a * b).sum()
-    }
 }
 
-/// Totals and counts of every base unit: `Σ w_j c_ij / D_P`, in parallel chunks.
-pub(super) fn unit_totals(
-    classes: &Array2<u8>,
-    patterns: &Patterns,
-    w: &ColumnWeights,
-    total: &mut [f64],
-    used: &mut [u8],
-) {
-    const UNIT_CHUNK: usize = 4096;
-    total
-        .par_chunks_mut(UNIT_CHUNK)
-        .zip(used.par_chunks_mut(UNIT_CHUNK))
-        .enumerate()
-        .for_each(|(chunk, (t, u))| {
-            for k in 0..t.len() {
-                let i = chunk * UNIT_CHUNK + k;
-                let p = patterns.of_unit[i] as usize;
-                u[k] = (patterns.masks[p] & w.positive).count_ones() as u8;
-                t[k] = unit_total(classes, i, p, w);
-            }
-        });
+/// How a level's totals are computed from a weight set.
+#[derive(Debug)]
+pub(super) enum Plan {
+    /// Unit totals, then a population-weighted roll-up of them.
+    Units(Members),
+    /// The (territory, pattern) sums.
+    Pairs(PairSums),
 }
 
-/// Total of unit `i` of pattern `p` (NaN when no selected indicator is present).
-pub(super) fn unit_total(classes: &Array2<u8>, i: usize, p: usize, w: &ColumnWeights) -> f64 {
-    let d = w.denominator[p];
-    if d > 0.0 {
-        let s: f64 = classes
-            .row(i)
-            .iter()
-            .zip(&w.full)
-            .map(|(&c, &wt)| wt * f64::from(c))
-            .sum();
-        s / d
-    } else {
-        f64::NAN
-    }
-}
-
-/// The (territory, pattern) sums of one level under one reference set.
+/// The weight-independent part of one level's totals under one reference set.
 #[derive(Debug)]
 pub(super) struct LevelSums {
-    /// Pairs of territory `t` are `offsets[t]..offsets[t + 1]`.
-    offsets: Vec<u32>,
-    /// Pattern of each pair.
-    pattern: Vec<u32>,
-    /// Population of each pair.
-    population: Vec<f64>,
-    /// Number of units of each pair.
-    count: Vec<u32>,
-    /// `Σ p_i c_ij`, pairs × columns, row-major.
-    weighted: Vec<f64>,
-    /// `Σ c_ij`, pairs × columns: only read for territories whose population is 0.
-    plain: Vec<f64>,
-    /// Union of the patterns of each territory's units.
+    /// Distinct unions of the patterns of a territory's units (few: most territories have
+    /// every indicator somewhere).
     present: Vec<u64>,
-    /// Number of columns.
-    m: usize,
+    /// Index in `present` of each territory.
+    present_of: Vec<u32>,
+    /// How the totals are computed.
+    plan: Plan,
 }
 
 impl LevelSums {
-    /// Sums the units of each territory (`of_unit[i]` < `territories`) by pattern. Units are
-    /// added in dataset order within a pair, so the sums do not depend on the thread count.
+    /// Groups the units of each territory (`of_unit[i]` < `territories`) and picks the plan:
+    /// the pairs plan when the level has few (territory, pattern) pairs for its units, or
+    /// `force` (tests).
     pub(super) fn new(
         classes: &Array2<u8>,
         patterns: &Patterns,
         of_unit: &[u32],
         territories: usize,
         population: &[f64],
+        force: Option<bool>,
     ) -> LevelSums {
-        let m = classes.ncols();
+        let mut union = vec![0u64; territories];
+        for (&t, &p) in of_unit.iter().zip(&patterns.of_unit) {
+            union[t as usize] |= patterns.masks[p as usize];
+        }
+        let mut present = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let present_of = union
+            .iter()
+            .map(|&mask| {
+                *index.entry(mask).or_insert_with(|| {
+                    present.push(mask);
+                    (present.len() - 1) as u32
+                })
+            })
+            .collect();
         let mut order: Vec<(u32, u32, u32)> = of_unit
             .iter()
             .zip(&patterns.of_unit)
@@ -186,103 +200,101 @@ impl LevelSums {
             .map(|(i, (&t, &p))| (t, p, i as u32))
             .collect();
         order.sort_unstable();
-        let mut s = LevelSums {
-            offsets: vec![0; territories + 1],
-            pattern: Vec::new(),
-            population: Vec::new(),
-            count: Vec::new(),
-            weighted: Vec::new(),
-            plain: Vec::new(),
-            present: vec![0; territories],
-            m,
+        let pairs = 1 + order
+            .windows(2)
+            .filter(|w| w[0].0 != w[1].0 || w[0].1 != w[1].1)
+            .count();
+        let pairs = if order.is_empty() { 0 } else { pairs };
+        let use_units =
+            force.unwrap_or(pairs as f64 >= UNITS_PLAN_PAIRS_PER_UNIT * of_unit.len() as f64);
+        let plan = if use_units {
+            Plan::Units(Members::new(of_unit, territories, population))
+        } else {
+            Plan::Pairs(PairSums::new(
+                classes,
+                &order,
+                pairs,
+                territories,
+                population,
+            ))
         };
-        let mut last: Option<(u32, u32)> = None;
-        for &(t, p, i) in &order {
-            if last != Some((t, p)) {
-                last = Some((t, p));
-                s.pattern.push(p);
-                s.population.push(0.0);
-                s.count.push(0);
-                s.weighted.extend(std::iter::repeat_n(0.0, m));
-                s.plain.extend(std::iter::repeat_n(0.0, m));
-                s.offsets[t as usize + 1] = s.pattern.len() as u32;
-                s.present[t as usize] |= patterns.masks[p as usize];
-            }
-            let e = s.pattern.len() - 1;
-            let pop = population[i as usize];
-            s.population[e] += pop;
-            s.count[e] += 1;
-            for (j, &c) in classes.row(i as usize).iter().enumerate() {
-                if c != MISSING {
-                    s.weighted[e * m + j] += pop * f64::from(c);
-                    s.plain[e * m + j] += f64::from(c);
-                }
-            }
+        LevelSums {
+            present,
+            present_of,
+            plan,
         }
-        // Territories without units (none in practice) get an empty range.
-        let mut previous = 0;
-        for o in &mut s.offsets {
-            *o = (*o).max(previous);
-            previous = *o;
-        }
-        s
     }
 
     /// Number of territories.
     pub(super) fn len(&self) -> usize {
-        self.present.len()
+        self.present_of.len()
     }
 
-    /// Number of selected indicators with a weight > 0 that some unit of `t` has.
-    pub(super) fn used(&self, t: usize, w: &ColumnWeights) -> u8 {
-        (self.present[t] & w.positive).count_ones() as u8
+    /// Whether the totals are rolled up from unit totals (which the caller then passes).
+    pub(super) fn needs_unit_totals(&self) -> bool {
+        matches!(self.plan, Plan::Units(_))
     }
 
-    /// Total of territory `t`: population-weighted mean of its units' totals; plain mean when
-    /// the units with a total all have population 0; NaN when none has a total.
-    pub(super) fn total(&self, t: usize, w: &ColumnWeights) -> f64 {
-        let range = self.offsets[t] as usize..self.offsets[t + 1] as usize;
-        let (mut num, mut den, mut n) = (0.0, 0.0, 0u32);
-        for e in range.clone() {
-            let d = w.denominator[self.pattern[e] as usize];
-            if d > 0.0 {
-                num += w.dot(&self.weighted[e * self.m..(e + 1) * self.m]) / d;
-                den += self.population[e];
-                n += self.count[e];
+    /// Number of selected indicators with a weight > 0 that some unit of each territory has:
+    /// one count per distinct union, then a look-up per territory (no `popcnt` instruction in
+    /// the baseline x86-64 target: a count per territory cost more than its total).
+    pub(super) fn used(&self, w: &ColumnWeights) -> Vec<u8> {
+        let counts: Vec<u8> = self
+            .present
+            .iter()
+            .map(|m| (m & w.positive).count_ones() as u8)
+            .collect();
+        self.present_of
+            .iter()
+            .map(|&i| counts[i as usize])
+            .collect()
+    }
+
+    /// Totals of every territory into `out`, on this thread. `unit_total` is required on the
+    /// units plan (see [`LevelSums::needs_unit_totals`]); `scratch` is reused between calls.
+    pub(super) fn totals_into(
+        &self,
+        w: &ColumnWeights,
+        unit_total: Option<&[f64]>,
+        out: &mut [f64],
+        scratch: &mut Vec<f64>,
+    ) -> CoreResult<()> {
+        match (&self.plan, unit_total) {
+            (Plan::Units(members), Some(u)) => members.totals_into(u, out),
+            (Plan::Units(_), None) => return Err(no_unit_totals()),
+            (Plan::Pairs(pairs), _) => {
+                // The chunks of the parallel path, so that the two give the same bits.
+                for (c, o) in out.chunks_mut(CHUNK).enumerate() {
+                    pairs.totals_range(w, c * CHUNK, o, scratch);
+                }
             }
         }
-        if den > 0.0 {
-            return num / den;
-        }
-        if n == 0 {
-            return f64::NAN;
-        }
-        let plain: f64 = range
-            .filter_map(|e| {
-                let d = w.denominator[self.pattern[e] as usize];
-                (d > 0.0).then(|| w.dot(&self.plain[e * self.m..(e + 1) * self.m]) / d)
-            })
-            .sum();
-        plain / f64::from(n)
+        Ok(())
     }
 
-    /// Totals of every territory into `out`, sequentially.
-    pub(super) fn totals_into(&self, w: &ColumnWeights, out: &mut [f64]) {
-        for (t, o) in out.iter_mut().enumerate() {
-            *o = self.total(t, w);
-        }
-    }
-
-    /// Totals of every territory, in parallel chunks (same result as [`Self::totals_into`]).
-    pub(super) fn totals_par(&self, w: &ColumnWeights) -> Vec<f64> {
+    /// Like [`LevelSums::totals_into`], in parallel when the work is large enough (the same
+    /// bits either way).
+    pub(super) fn totals_par(
+        &self,
+        w: &ColumnWeights,
+        unit_total: Option<&[f64]>,
+    ) -> CoreResult<Vec<f64>> {
         let mut out = vec![f64::NAN; self.len()];
-        out.par_chunks_mut(CHUNK)
-            .enumerate()
-            .for_each(|(chunk, o)| {
-                for (k, x) in o.iter_mut().enumerate() {
-                    *x = self.total(chunk * CHUNK + k, w);
+        match (&self.plan, unit_total) {
+            (Plan::Units(members), Some(u)) => members.totals_par(u, &mut out),
+            (Plan::Units(_), None) => return Err(no_unit_totals()),
+            (Plan::Pairs(pairs), _) => {
+                if pairs.pairs() * w.columns.len() < PARALLEL_PAIR_WORK {
+                    self.totals_into(w, None, &mut out, &mut Vec::new())?;
+                } else {
+                    out.par_chunks_mut(CHUNK)
+                        .enumerate()
+                        .for_each_init(Vec::new, |scratch, (c, o)| {
+                            pairs.totals_range(w, c * CHUNK, o, scratch)
+                        });
                 }
-            });
-        out
+            }
+        }
+        Ok(out)
     }
 }

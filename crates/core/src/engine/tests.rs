@@ -222,3 +222,67 @@ fn reweighter_refuses_weights_of_the_wrong_length_or_sign() {
     w[0] = f64::NAN;
     assert!(r.totals_par(&w).is_err());
 }
+
+/// Totals of a level with its sums built on the plan `units_plan`, on this thread and in
+/// parallel (the unit totals given when the plan needs them).
+fn plan_totals(engine: &Engine, level: Level, s: &Selection, units_plan: bool) -> [Vec<f64>; 2] {
+    use super::sums::{ColumnWeights, LevelSums};
+    let classes = engine.classes(s.reference).expect("classes");
+    let patterns = engine
+        .patterns(s.reference)
+        .expect("patterns")
+        .expect("fast path");
+    let g = engine.grouping(level).expect("grouping");
+    let sums = LevelSums::new(
+        classes,
+        patterns,
+        &g.of_unit,
+        g.codes.len(),
+        &engine.unit_population,
+        Some(units_plan),
+    );
+    assert_eq!(sums.needs_unit_totals(), units_plan);
+    let cols = engine.columns_of(s).expect("columns");
+    let w = ColumnWeights::new(classes.ncols(), &cols, &s.weights, patterns);
+    let mut u = vec![f64::NAN; classes.nrows()];
+    patterns.columns.totals_par(patterns, &w, &mut u);
+    let mut serial = vec![0.0; sums.len()];
+    sums.totals_into(&w, Some(&u), &mut serial, &mut Vec::new())
+        .expect("serial");
+    let parallel = sums.totals_par(&w, Some(&u)).expect("parallel");
+    [serial, parallel]
+}
+
+#[test]
+fn both_plans_match_the_direct_roll_up_with_one_and_two_threads() {
+    // Large enough for every kernel to take its parallel path.
+    let engine = random_engine(11, 30_000);
+    let mut rng = SplitMix64::seed_from_u64(77);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for reference in Reference::ALL {
+        let s = random_selection(&engine, &mut rng, reference);
+        for level in [Level::Commune, Level::Epci, Level::Departement] {
+            let (expected, _) = direct(&engine, level, &s);
+            for units_plan in [true, false] {
+                let what = format!("{reference} {level} units plan {units_plan}");
+                let run = |threads: usize| {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .expect("pool")
+                        .install(|| plan_totals(&engine, level, &s, units_plan))
+                };
+                let [serial, parallel] = run(2);
+                assert_eq!(bits(&serial), bits(&parallel), "{what}: serial vs parallel");
+                assert_eq!(bits(&run(1)[1]), bits(&parallel), "{what}: 1 vs 2 threads");
+                assert_close(&parallel, &expected, &what);
+                if units_plan {
+                    // Rolled up from the unit totals in unit order: the direct roll-up itself
+                    // (the selection lists its indicators in dataset order, so even the unit
+                    // totals add their terms in the same order).
+                    assert_eq!(bits(&parallel), bits(&expected), "{what}: bits");
+                }
+            }
+        }
+    }
+}
