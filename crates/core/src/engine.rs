@@ -195,7 +195,7 @@ impl Engine {
             .get(&level)
             .ok_or_else(|| CoreError::LevelUnavailable {
                 level: level.to_string(),
-                reason: "some base units have no code at this level (a table without a 'region' column?)".into(),
+                reason: "des unités de base n'ont pas de code à cette échelle (une table sans colonne « region » ?)".into(),
             })
     }
 

@@ -64,21 +64,21 @@ impl RobustnessOptions {
             return Err(bad(
                 "draws",
                 self.draws.to_string(),
-                "expected a number of draws from 1 to 100000",
+                "un nombre de tirages de 1 à 100000 est attendu",
             ));
         }
         if !(0.0..=1.0).contains(&self.spread) {
             return Err(bad(
                 "spread",
                 self.spread.to_string(),
-                "expected a relative spread from 0 to 1 (0.5 = each weight ±50 %)",
+                "un écart relatif de 0 à 1 est attendu (0.5 = chaque poids ±50 %)",
             ));
         }
         if !(self.wide_share > 0.0 && self.wide_share <= 1.0) {
             return Err(bad(
                 "wide share",
                 self.wide_share.to_string(),
-                "expected a share of the territories in (0, 1]",
+                "une part des territoires dans ]0, 1] est attendue",
             ));
         }
         Ok(())

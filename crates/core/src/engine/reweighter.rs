@@ -131,13 +131,13 @@ impl<'a> Reweighter<'a> {
         if weights.len() != self.cols.len() {
             return Err(CoreError::InvalidWeight {
                 text: format!("{} weights", weights.len()),
-                reason: format!("expected one weight per indicator ({})", self.cols.len()),
+                reason: format!("un poids par indicateur est attendu ({})", self.cols.len()),
             });
         }
         if let Some(w) = weights.iter().find(|w| !w.is_finite() || **w < 0.0) {
             return Err(CoreError::InvalidWeight {
                 text: w.to_string(),
-                reason: "a weight must be a finite number ≥ 0".into(),
+                reason: "un poids doit être un nombre fini ≥ 0".into(),
             });
         }
         Ok(())
