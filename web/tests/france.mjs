@@ -35,8 +35,10 @@ async function open(hash = '') {
 /** Sets the first weight to `w` and returns the ms from the new selection to the map drawn. */
 async function repaint(page, w) {
   if (!(await page.isVisible('#weights input[type="range"]'))) await page.locator('#analyst summary').click();
+  const before = await page.evaluate(() => window.ifnViewer.selectionChangedAt ?? null);
   await page.$eval('#weights input[type="range"]', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })); }, w);
-  await page.waitForFunction(() => window.ifnViewer.selectionChangedAt != null);
+  // After the sliders' debounce, the new selection reaches the map: measure from then.
+  await page.waitForFunction((b) => (window.ifnViewer.selectionChangedAt ?? null) !== b, before);
   await page.waitForFunction(() => {
     const m = window.ifnViewer.map;
     return m.loaded() && m.areTilesLoaded() && !m.isMoving();
