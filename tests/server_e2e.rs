@@ -41,18 +41,22 @@ pub(crate) fn start() -> Server {
     Server { child, addr }
 }
 
-/// A minimal HTTP/1.1 GET; returns (status, raw response).
+/// A minimal HTTP/1.1 GET; returns (status, raw response). Status 0: the server closed the
+/// connection before the request was written whole, without an answer (how a server may refuse
+/// a request line of megabytes: the client then meets a broken pipe).
 pub(crate) fn http_get(addr: &str, target: &str) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(addr).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
-    write!(
+    let written = write!(
         s,
         "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("writes");
+    );
     let mut out = Vec::new();
     let _ = s.read_to_end(&mut out);
+    if out.is_empty() && written.is_err() {
+        return (0, out);
+    }
     let head = String::from_utf8_lossy(&out[..out.len().min(64)]).to_string();
     let status = head
         .split_whitespace()
@@ -77,7 +81,10 @@ fn serve_answers_health_tiles_and_stops_on_sigint() {
         &server.addr,
         &format!("/api/search?q={}", "x".repeat(2 << 20)),
     );
-    assert!((400..500).contains(&status), "status {status}");
+    assert!(
+        status == 0 || (400..500).contains(&status),
+        "status {status}: refused with a 4xx, or the connection closed mid-request"
+    );
     let (status, _) = http_get(&server.addr, "/health");
     assert_eq!(status, 200, "still serving after the oversized request");
 
