@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::tiles::tile_address;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,7 +13,7 @@ use axum::response::Response;
 use axum::Json;
 use ifn_core::{Engine, Feature, Level};
 use ifn_tiles::labels::{LabelTiler, LABEL_LAYER};
-use ifn_tiles::{TileId, MAX_ZOOM};
+use ifn_tiles::MAX_ZOOM;
 use serde_json::{json, Map};
 
 use crate::cache::CachedBody;
@@ -69,14 +70,6 @@ fn labels_of(state: &AppState, text: &str) -> ApiResult<Level> {
         })
 }
 
-fn coord(name: &str, text: &str) -> ApiResult<u32> {
-    text.parse::<u32>().map_err(|_| {
-        ApiError::bad_request(format!(
-            "tuile : {name} « {text} » doit être un entier positif ou nul"
-        ))
-    })
-}
-
 /// Label points of a level: one point per territory at the pole of inaccessibility of its
 /// largest polygon, independent of the selection.
 ///
@@ -104,30 +97,7 @@ pub async fn tile(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let level = labels_of(&state, &level)?;
-    let y = y
-        .strip_suffix(".mvt")
-        .or_else(|| y.strip_suffix(".pbf"))
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "tuile « {y} » : les URL de tuiles finissent en .mvt, par exemple /tiles/labels/commune/8/131/89.mvt"
-            ))
-        })?;
-    let z = coord("z", &z)?;
-    let z = u8::try_from(z)
-        .ok()
-        .filter(|z| *z <= MAX_ZOOM)
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "zoom {z} hors limites : les tuiles vont du zoom 0 au zoom {MAX_ZOOM}"
-            ))
-        })?;
-    let (x, y) = (coord("x", &x)?, coord("y", y)?);
-    let id = TileId::new(z, x, y).map_err(|_| {
-        ApiError::bad_request(format!(
-            "tuile {z}/{x}/{y} hors de la grille : x et y vont de 0 à {}",
-            (1u64 << z) - 1
-        ))
-    })?;
+    let id = tile_address(&z, &x, &y, "/tiles/labels/commune/8/131/89.mvt")?;
     let key = (LABEL_LAYER, id, level.as_str().to_string());
     let t = match state.inner.tiles.get(&key) {
         Some(t) => t,

@@ -69,6 +69,27 @@ fn parse_layer(state: &AppState, text: &str) -> ApiResult<Layer> {
     Ok(Layer::Level(level))
 }
 
+/// The tile of the `{z}/{x}/{y}.mvt` segments of a tile URL (`.pbf` accepted too); `example`
+/// is a valid URL of the same kind, for the messages. Shared by the level, places and label
+/// tiles.
+pub(crate) fn tile_address(z: &str, x: &str, y: &str, example: &str) -> ApiResult<TileId> {
+    let y = y
+        .strip_suffix(".mvt")
+        .or_else(|| y.strip_suffix(".pbf"))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "tuile « {y} » : les URL de tuiles finissent en .mvt, par exemple {example}"
+            ))
+        })?;
+    let z = parse_coord("z", z)?;
+    let z = u8::try_from(z).map_err(|_| {
+        ApiError::bad_request(format!(
+            "zoom {z} hors limites : les tuiles vont du zoom 0 au zoom {MAX_ZOOM}"
+        ))
+    })?;
+    Ok(TileId::new(z, parse_coord("x", x)?, parse_coord("y", y)?)?)
+}
+
 fn parse_coord(name: &str, text: &str) -> ApiResult<u32> {
     text.parse::<u32>().map_err(|_| {
         ApiError::bad_request(format!("tuile : {name} « {text} » n'est pas un entier ≥ 0"))
@@ -128,21 +149,7 @@ async fn encode_tile(state: &AppState, uri: &Uri) -> ApiResult<Arc<CachedBody>> 
         )));
     };
     let layer = parse_layer(state, layer)?;
-    let y = y
-        .strip_suffix(".mvt")
-        .or_else(|| y.strip_suffix(".pbf"))
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "tuile « {y} » : les URL de tuiles finissent en .mvt, par exemple /tiles/commune/8/126/90.mvt"
-            ))
-        })?;
-    let z = parse_coord("z", z)?;
-    let z = u8::try_from(z).map_err(|_| {
-        ApiError::bad_request(format!(
-            "zoom {z} hors limites : les tuiles vont du zoom 0 au zoom {MAX_ZOOM}"
-        ))
-    })?;
-    let id = TileId::new(z, parse_coord("x", x)?, parse_coord("y", y)?)?;
+    let id = tile_address(z, x, y, "/tiles/commune/8/126/90.mvt")?;
     // What the tile depends on besides its position: the selection and offer options for a
     // level, the filter for the places.
     let (selection, filter) = match layer {
