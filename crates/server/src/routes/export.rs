@@ -83,43 +83,16 @@ pub async fn export(
         "{level}|{format}|{excel}|{}",
         offer_key(&selection, &options)
     );
-    let file = match state.inner.exports.get(&key) {
-        Some(f) => f,
-        None => {
-            let st = state.clone();
-            tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
-                let scores = st.scores(level, &selection)?;
-                let offer = st.offer(level, &selection, &options)?;
-                let input =
-                    ExportInput::new(st.territory(), &scores, &selection, st.engine().catalogue())
-                        .with_offer(&offer)?;
-                let opts = ExportOptions {
-                    excel,
-                    ..Default::default()
-                };
-                let bytes = to_bytes(format, &input, &opts)?;
-                let f = Arc::new(CachedBody {
-                    etag: http::etag(&bytes),
-                    raw: Bytes::from(bytes),
-                    gzip: None,
-                });
-                st.inner.exports.insert(key, Arc::clone(&f));
-                Ok(f)
-            })
-            .await??
-        }
-    };
     let filename = export_filename(level.as_str(), Some(&profile), format, excel);
-    Ok(http::ranged_response(
-        &headers,
-        Download {
-            bytes: file.raw.clone(),
-            etag: &file.etag,
-            cache_control: EXPORT_CACHE_CONTROL,
-            content_type: format.media_type(),
-            filename: &filename,
-        },
-    ))
+    let file = cached_file(&state, key, move |st| {
+        let scores = st.scores(level, &selection)?;
+        let offer = st.offer(level, &selection, &options)?;
+        let input = ExportInput::new(st.territory(), &scores, &selection, st.engine().catalogue())
+            .with_offer(&offer)?;
+        Ok(to_bytes(format, &input, &export_options(excel))?)
+    })
+    .await?;
+    Ok(download(&headers, &file, format, &filename))
 }
 
 /// The name of an exported file: what it holds, the profile and the format, so that files
@@ -184,44 +157,69 @@ pub async fn places(
     let excel = query.excel()?;
     let filter = filter.resolve()?;
     let key = format!("places|{format}|{excel}|{}", filter_key(filter.as_ref()));
-    let file = match state.inner.exports.get(&key) {
-        Some(f) => f,
-        None => {
-            let st = state.clone();
-            tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
-                let places: Vec<&ifn_core::Place> = st
-                    .territory()
-                    .places
-                    .iter()
-                    .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
-                    .collect();
-                let opts = ExportOptions {
-                    excel,
-                    ..Default::default()
-                };
-                let bytes = places_to_bytes(format, &places, &opts)?;
-                let f = Arc::new(CachedBody {
-                    etag: http::etag(&bytes),
-                    raw: Bytes::from(bytes),
-                    gzip: None,
-                });
-                st.inner.exports.insert(key, Arc::clone(&f));
-                Ok(f)
-            })
-            .await??
-        }
-    };
     let filename = export_filename("lieux", None, format, excel);
-    Ok(http::ranged_response(
-        &headers,
+    let file = cached_file(&state, key, move |st| {
+        let places: Vec<&ifn_core::Place> = st
+            .territory()
+            .places
+            .iter()
+            .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
+            .collect();
+        Ok(places_to_bytes(format, &places, &export_options(excel))?)
+    })
+    .await?;
+    Ok(download(&headers, &file, format, &filename))
+}
+
+/// Export options: Excel's CSV dialect or not.
+fn export_options(excel: bool) -> ExportOptions {
+    ExportOptions {
+        excel,
+        ..Default::default()
+    }
+}
+
+/// The file under `key` in the exports cache, built by `build` (off the async runtime) when it
+/// is not there yet, so that the range requests of one download do not rebuild it.
+async fn cached_file(
+    state: &AppState,
+    key: String,
+    build: impl FnOnce(&AppState) -> ApiResult<Vec<u8>> + Send + 'static,
+) -> ApiResult<Arc<CachedBody>> {
+    if let Some(f) = state.inner.exports.get(&key) {
+        return Ok(f);
+    }
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || -> ApiResult<Arc<CachedBody>> {
+        let bytes = build(&st)?;
+        let f = Arc::new(CachedBody {
+            etag: http::etag(&bytes),
+            raw: Bytes::from(bytes),
+            gzip: None,
+        });
+        st.inner.exports.insert(key, Arc::clone(&f));
+        Ok(f)
+    })
+    .await?
+}
+
+/// The file as an attachment, honouring `Range`, `If-Range` and `If-None-Match`.
+fn download(
+    headers: &HeaderMap,
+    file: &CachedBody,
+    format: ExportFormat,
+    filename: &str,
+) -> Response {
+    http::ranged_response(
+        headers,
         Download {
             bytes: file.raw.clone(),
             etag: &file.etag,
             cache_control: EXPORT_CACHE_CONTROL,
             content_type: format.media_type(),
-            filename: &filename,
+            filename,
         },
-    ))
+    )
 }
 
 /// Printable *diagnostic territorial* (French HTML, A4) of one territory: needs of the
