@@ -37,6 +37,8 @@ enum Command {
     Diagnostic(cmd::diagnostic::DiagnosticArgs),
     /// Analyse a selection: what it changed, how robust each rank is, which indicators overlap.
     Analyse(cmd::analyse::AnalyseArgs),
+    /// Write a static site (viewer, tables, tile archives) that any static host serves.
+    Site(cmd::site::SiteArgs),
     /// Summarise a store (levels, counts, indicators, sources) and time its loading.
     Info(cmd::info::InfoArgs),
 }
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Diagnostic(a) => cmd::diagnostic::run(a),
         Command::Info(a) => cmd::info::run(a),
         Command::Analyse(a) => cmd::analyse::run(a),
+        Command::Site(a) => cmd::site::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

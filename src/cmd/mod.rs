@@ -10,3 +10,4 @@ pub mod fetch;
 pub mod info;
 pub mod score;
 pub mod serve;
+pub mod site;

@@ -116,7 +116,8 @@ pub struct Engine {
 }
 
 type ColumnsKey = (Reference, Level, Vec<usize>);
-type ColumnsPair = (Arc<Array2<f64>>, Arc<Array2<f64>>);
+/// Classes and raw values of a level's territories (territories × columns).
+pub type ColumnsPair = (Arc<Array2<f64>>, Arc<Array2<f64>>);
 
 /// Entries kept in the columns cache before it is emptied.
 const COLUMNS_CACHE_CAP: usize = 64;
@@ -505,6 +506,15 @@ impl Engine {
     }
 
     /// Class and raw-value columns of a level for some indicator columns, cached.
+    /// Classes and raw values of **every** indicator of the dataset for the territories of a
+    /// level (rows in [`Engine::codes`] order, columns in [`Dataset::indicators`] order; NaN
+    /// when missing), as [`LevelScores::classes`] and [`LevelScores::raw`] give them for a
+    /// selection. Used to publish a level whatever the selection (`ifn site`).
+    pub fn level_columns(&self, level: Level, reference: Reference) -> CoreResult<ColumnsPair> {
+        let cols: Vec<usize> = (0..self.dataset.indicators().len()).collect();
+        self.selected_columns(level, reference, &cols)
+    }
+
     fn selected_columns(
         &self,
         level: Level,

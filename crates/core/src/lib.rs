@@ -58,7 +58,7 @@ pub mod text;
 
 pub use catalogue::{Axis, Catalogue, IndicatorDef, ProfileDef};
 pub use dataset::{BaseUnit, Dataset, Names, NO_EPCI_CODE};
-pub use engine::{Engine, LevelScores, Reweighter, ReweighterScratch, UnitScores};
+pub use engine::{ColumnsPair, Engine, LevelScores, Reweighter, ReweighterScratch, UnitScores};
 pub use error::{CoreError, CoreResult, DatasetError};
 pub use level::Level;
 pub use params::{OfferParams, SelectionParams};

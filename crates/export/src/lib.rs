@@ -45,6 +45,7 @@ mod gpkg;
 mod input;
 mod places;
 mod pmtiles_out;
+pub mod site;
 
 use std::fmt;
 use std::io::Write;

@@ -39,6 +39,15 @@ pub fn viewer_built() -> bool {
     !prepared().placeholder
 }
 
+/// Every file of the embedded viewer (path, bytes), for `ifn site`.
+pub fn files() -> Vec<(String, Bytes)> {
+    prepared()
+        .files
+        .iter()
+        .map(|(path, asset)| (path.clone(), asset.raw.clone()))
+        .collect()
+}
+
 /// One file as served.
 struct Asset {
     raw: Bytes,

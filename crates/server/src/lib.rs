@@ -33,6 +33,7 @@ pub mod openapi;
 pub mod query;
 pub mod routes;
 pub mod search;
+pub mod site;
 pub mod state;
 
 use std::time::Duration;

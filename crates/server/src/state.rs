@@ -176,8 +176,10 @@ impl AppState {
     pub fn labels(&self) -> &BTreeMap<Level, LabelTiler> {
         self.inner.labels.get_or_init(|| {
             let start = std::time::Instant::now();
-            let labels =
-                crate::routes::labels::build(&self.inner.engine, &self.inner.territory.geometries);
+            let labels = ifn_tiles::labels::level_labels(
+                &self.inner.engine,
+                &self.inner.territory.geometries,
+            );
             tracing::debug!(
                 ms = start.elapsed().as_secs_f64() * 1e3,
                 "label points computed"

@@ -2,7 +2,6 @@
 //! (`/tiles/labels/{level}.json`): one point per territory, independent of the selection, so
 //! the map writes names. Messages in French.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::tiles::tile_address;
@@ -11,8 +10,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use ifn_core::{Engine, Feature, Level};
-use ifn_tiles::labels::{LabelTiler, LABEL_LAYER};
+use ifn_core::Level;
+use ifn_tiles::labels::LABEL_LAYER;
 use ifn_tiles::MAX_ZOOM;
 use serde_json::{json, Map};
 
@@ -23,31 +22,6 @@ use crate::model::TileJson;
 use crate::query::ApiPath;
 use crate::routes::tiles::{attribution, base_url, tile_response};
 use crate::state::AppState;
-
-/// The label points of every level with contours, with names and populations from the
-/// dataset (CPU work at load, in parallel).
-pub(crate) fn build(
-    engine: &Engine,
-    geometries: &BTreeMap<Level, Vec<Feature>>,
-) -> BTreeMap<Level, LabelTiler> {
-    let dataset = engine.dataset();
-    let mut out = BTreeMap::new();
-    for (&level, features) in geometries {
-        if features.is_empty() || !engine.has_level(level) {
-            continue;
-        }
-        let mut population: HashMap<&str, f64> = HashMap::new();
-        for u in dataset.units() {
-            *population.entry(u.code_at(level)).or_default() += u.population;
-        }
-        let tiler = LabelTiler::new(features, |code| {
-            let p = *population.get(code)?;
-            Some((dataset.name_of(level, code), p))
-        });
-        out.insert(level, tiler);
-    }
-    out
-}
 
 fn labels_of(state: &AppState, text: &str) -> ApiResult<Level> {
     // The levels with contours are those with label points (both need contours and scores).

@@ -26,11 +26,36 @@ impl LevelTiler {
         scores: &LevelScores,
         offer: Option<&LevelOffer>,
     ) -> Vec<u8> {
-        let features: Vec<(&TileFeature, &Projected)> = geometry
+        let features = self.tile_features(geometry);
+        self.fit_budget(
+            &features,
+            layer,
+            || intern(&features, scores, offer, true),
+            || intern(&features, scores, offer, false),
+        )
+    }
+
+    /// The features of a tile with their source feature (those the tiler knows).
+    pub(super) fn tile_features<'a>(
+        &'a self,
+        geometry: &'a TileGeometry,
+    ) -> Vec<(&'a TileFeature, &'a Projected)> {
+        geometry
             .features
             .iter()
             .filter_map(|tf| Some((tf, self.features.get(tf.source as usize)?)))
-            .collect();
+            .collect()
+    }
+
+    /// Encodes the full properties if the tile fits the budget, else the light ones, else the
+    /// light ones of fewer and fewer features (largest kept).
+    pub(super) fn fit_budget<'a>(
+        &self,
+        features: &[(&'a TileFeature, &'a Projected)],
+        layer: &str,
+        full: impl FnOnce() -> InternedLayer<'a>,
+        light: impl FnOnce() -> InternedLayer<'a>,
+    ) -> Vec<u8> {
         if features.is_empty() {
             return Vec::new();
         }
@@ -40,13 +65,12 @@ impl LevelTiler {
         // are the full and the light tiles, and the full one is not worth writing.
         let geometry_bytes: usize = features.iter().map(|(tf, _)| tf.geometry.len()).sum();
         if geometry_bytes <= budget {
-            let full = intern(&features, scores, offer, true);
-            let bytes = encode_subset(&full, layer, all.clone());
+            let bytes = encode_subset(&full(), layer, all.clone());
             if bytes.len() <= budget {
                 return bytes;
             }
         }
-        let light = intern(&features, scores, offer, false);
+        let light = light();
         let light_bytes = encode_subset(&light, layer, all.clone());
         if light_bytes.len() <= budget {
             return light_bytes;
@@ -153,7 +177,7 @@ fn intern<'a>(
     layer
 }
 
-fn number(v: f64) -> ValueRef<'static> {
+pub(super) fn number(v: f64) -> ValueRef<'static> {
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 {
         ValueRef::Uint(v as u64)
     } else {

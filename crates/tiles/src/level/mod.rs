@@ -3,6 +3,7 @@
 //! the private `encode` module.
 
 mod encode;
+mod publish;
 #[cfg(test)]
 mod tests;
 
@@ -10,6 +11,8 @@ use std::sync::Arc;
 
 use ifn_core::offer::LevelOffer;
 use ifn_core::{Feature, LevelScores};
+
+pub use publish::{PublishedLevel, RAW_SUFFIX};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use tracing::debug;
@@ -239,7 +242,7 @@ impl LevelTiler {
     }
 
     /// Clips and simplifies a tile without the cache (the pyramid builder's path).
-    pub(crate) fn build_geometry(&self, tile: TileId) -> TileGeometry {
+    pub fn build_geometry(&self, tile: TileId) -> TileGeometry {
         let o = &self.options;
         let extent = f64::from(EXTENT);
         let n = f64::from(tile.side());
