@@ -57,6 +57,11 @@ echo "test-web: server up on port $port"
 status=0
 (cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/*.test.mjs) || status=$?
 
+# The static site (`ifn site` of the demo) served by a plain Range-honouring file server, with no
+# ifn process: the map draws, the browser's scores equal `ifn score`'s, a weight change fetches no
+# tile.
+(cd "$root/web" && IFN_BIN="$CARGO_TARGET_DIR/debug/ifn" node --test tests/static.mjs) || status=$?
+
 # The same viewer on the France store built from ../shared/data, as users see it (first view,
 # tiles per level, repaint times). Without the data it is skipped, unless IFN_REQUIRE_REAL_DATA=1
 # (CI), where tests/france.mjs fails for want of a server.

@@ -40,6 +40,30 @@ export const api = {
     getJson(`/api/analyse/${kind}/${encodeURIComponent(level)}?${query}${extra}`, { signal }),
 };
 
+/**
+ * The static site the viewer runs on (`ifn site`), or null when a server answers: set by
+ * `useStatic`, which answers the API in the browser from the site's files.
+ */
+export const mode = { site: null, api: null };
+
+/** Answers every call of `api` from a static site (`static-api.js`) instead of the server. */
+export function useStatic(staticApi) {
+  mode.site = staticApi.site;
+  mode.api = staticApi;
+  for (const key of Object.keys(api)) {
+    const f = staticApi[key];
+    api[key] = f
+      ? async (...args) => {
+        try {
+          return await f.apply(staticApi, args);
+        } catch (e) {
+          throw new ApiError(e.status || 400, e.message, `static:${key}`);
+        }
+      }
+      : () => Promise.reject(new ApiError(501, 'nécessite le serveur ifn (ce site est statique)', `static:${key}`));
+  }
+}
+
 /** Absolute URL template of the vector tiles of one level for a selection query. */
 export function tileUrl(level, query) {
   return `${location.origin}/tiles/${level}/{z}/{x}/{y}.mvt${query ? `?${query}` : ''}`;

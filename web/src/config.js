@@ -70,13 +70,30 @@ export function textColourOf(score) {
   return k == null ? '#161616' : TEXT_COLOURS[k - 1];
 }
 
-/** MapLibre expression colouring a feature by its `score` (or an indicator class) property, same bins as colourOf. */
-export function scoreColourExpression(property = 'score') {
-  const step = ['step', ['to-number', ['get', property]], RAMP[0]];
-  CLASS_STARTS.forEach((start, i) => step.push(start, RAMP[i + 1]));
+/**
+ * Where the colours read a feature's value: its tile properties (served tiles carry the
+ * selection's `score`), or, on a static site, the feature state `v` the browser sets from its own
+ * scores (`colourSource.state`).
+ */
+export const colourSource = { state: false };
+
+/** `[value, present]` expressions of a feature's `property` (or of its state on a static site). */
+function valueExpressions(property) {
+  if (colourSource.state) {
+    const value = ['to-number', ['coalesce', ['feature-state', 'v'], -1]];
+    return [value, ['>=', value, 0]];
+  }
   // a missing value may be absent, null or NaN (NaN != NaN)
   const value = ['to-number', ['get', property], -1];
-  return ['case', ['all', ['has', property], ['==', value, value], ['>=', value, 0]], step, MISSING_COLOUR];
+  return [value, ['all', ['has', property], ['==', value, value], ['>=', value, 0]]];
+}
+
+/** MapLibre expression colouring a feature by its `score` (or an indicator class) property, same bins as colourOf. */
+export function scoreColourExpression(property = 'score') {
+  const [value, present] = valueExpressions(property);
+  const step = ['step', value, RAMP[0]];
+  CLASS_STARTS.forEach((start, i) => step.push(start, RAMP[i + 1]));
+  return ['case', present, step, MISSING_COLOUR];
 }
 
 /**
@@ -87,10 +104,10 @@ export function scoreColourExpression(property = 'score') {
 export function spreadColourExpression(property, lo, hi) {
   const width = hi > lo ? (hi - lo) / RAMP.length : 1;
   const starts = RAMP.map((_, i) => lo + i * width);
-  const step = ['step', ['to-number', ['get', property]], RAMP[0]];
+  const [value, present] = valueExpressions(property);
+  const step = ['step', value, RAMP[0]];
   starts.slice(1).forEach((start, i) => step.push(start, RAMP[i + 1]));
-  const value = ['to-number', ['get', property], -1];
-  return { expression: ['case', ['all', ['has', property], ['==', value, value], ['>=', value, 0]], step, MISSING_COLOUR], starts };
+  return { expression: ['case', present, step, MISSING_COLOUR], starts };
 }
 
 /** Overseas départements with their bounding boxes [w, s, e, n] (WGS 84). */

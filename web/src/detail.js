@@ -20,12 +20,14 @@ const pop = (x) => (x == null ? '—' : `${fmtPop(x)} hab.`);
  */
 function offerSection(t, diagnosticHref) {
   const o = t.offer;
-  const link = `<p class="ifn-diagnostic"><a class="fr-link fr-link--sm" id="detail-diagnostic" href="${esc(diagnosticHref)}" target="_blank" rel="noopener"
-      title="Diagnostic territorial (imprimable) — nouvelle fenêtre">Diagnostic territorial (imprimable)</a></p>`;
+  const link = diagnosticHref
+    ? `<p class="ifn-diagnostic"><a class="fr-link fr-link--sm" id="detail-diagnostic" href="${esc(diagnosticHref)}" target="_blank" rel="noopener"
+      title="Diagnostic territorial (imprimable) — nouvelle fenêtre">Diagnostic territorial (imprimable)</a></p>`
+    : '<p class="ifn-hint" id="detail-diagnostic-static">Diagnostic territorial imprimable : nécessite le serveur ifn (ce site est statique).</p>';
   if (!o) {
     return `<section class="ifn-offer" id="detail-offer" aria-label="Offre de médiation de ce territoire">
       <h3 class="ifn-subh" id="offer-title">Offre de médiation</h3>
-      <p class="ifn-hint" id="offer-missing">Offre de médiation non disponible pour ce territoire.</p>${link}</section>`;
+      <p class="ifn-hint" id="offer-missing">${diagnosticHref ? 'Offre de médiation non disponible pour ce territoire.' : 'Offre de médiation : calculée pour la sélection et les options par défaut seulement sur ce site statique.'}</p>${link}</section>`;
   }
   const threshold = fmtOption(o.options?.threshold);
   const distance = fmtOption(o.options?.distance_km);

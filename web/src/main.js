@@ -5,12 +5,14 @@ import '@gouvfr/dsfr/dist/dsfr.min.css';
 import './style.css';
 import maplibregl from 'maplibre-gl';
 
-import { api, diagnosticUrl, exportUrl } from './api.js';
-import { DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, spreadColourExpression, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
+import { Protocol } from 'pmtiles';
+import { api, diagnosticUrl, exportUrl, mode, useStatic } from './api.js';
+import { StaticApi, NEEDS_SERVER } from './static-api.js';
+import { colourSource, DROM, FIT_MAX_ZOOM, LEVEL_LABELS, METROPOLE, spreadColourExpression, PLACE_KINDS, RAMP, fmtOption, fmtPop, fmt } from './config.js';
 import { activeIndicators, placesQuery, sanitiseState, selectionQuery, stateFromHash, stateToHash } from './state.js';
 import {
   PLACES_CLUSTERS, PLACES_MIN_ZOOM, ZB_LEVELS, addAnalyseLayers, addLabelLayers, initialBbox, addPlacesLayer, markCompared, clusterKindCounts, addTerritoryLayers, autoLevel, createMap, setColourProperty, setPlacesQuery, setSelectionQuery,
-  showLevel, showZonesBlanches, splitList,
+  setStaticValues, showLevel, showZonesBlanches, splitList,
 } from './map.js';
 import { compareCsv, profileLabels, renderCompare } from './panel.js';
 import { renderDetail, renderDetailMessage } from './detail.js';
@@ -81,8 +83,24 @@ function intersects(a, b) {
   return a && b && a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
+/**
+ * A static site (`ifn site`: `config.json` names its data): the API is answered in the browser
+ * from the site's files, the tiles are read from its PMTiles archives, and the colours are
+ * feature states the browser computes, so that a new selection fetches no tile.
+ */
+async function startStatic(config) {
+  const staticApi = await StaticApi.open(config.static.site);
+  useStatic(staticApi);
+  colourSource.state = true;
+  maplibregl.addProtocol('pmtiles', new Protocol().tile);
+  document.body.classList.add('is-static');
+  viewer.static = staticApi;
+}
+
 async function main() {
-  const [meta, catalogue, config] = await Promise.all([api.meta(), api.catalogue(), loadConfig()]);
+  const config = await loadConfig();
+  if (config.static?.site) await startStatic(config);
+  const [meta, catalogue] = await Promise.all([api.meta(), api.catalogue()]);
   // The rules first: the legend, the state's defaults and the offer inputs are made of them.
   applyRules(meta);
   renderLegend();
@@ -180,6 +198,41 @@ async function main() {
       $(`export-places-${ext}`).href = `/api/export/places.${ext}${viewer.placesQuery ? `?${viewer.placesQuery}` : ''}`;
       $(`export-places-${ext}`).setAttribute('download', `ifn-lieux-mediation.${ext}`);
     }
+    if (mode.site) staticExportLinks(level);
+  }
+  /** A static site: the files it holds, a CSV made here, and what needs the server said so. */
+  function staticExportLinks(level) {
+    for (const ext of ['qml', 'sld']) $(`export-style-${ext}`).href = mode.site.url(`api/style/${level}.${ext}`);
+    $('export-places-geojson').href = mode.site.url('api/places.json');
+    for (const id of ['export-level-csv-excel', 'export-level-fgb', 'export-level-gpkg', 'export-level-geojson', 'export-places-fgb', 'export-places-csv']) {
+      $(id).closest('li').hidden = true;
+    }
+    if (!$('export-static-note')) {
+      const li = document.createElement('li');
+      li.id = 'export-static-note';
+      li.className = 'ifn-menu-head';
+      li.textContent = `FlatGeobuf, GeoPackage, CSV pour Excel : ${NEEDS_SERVER}.`;
+      $('export-menu').appendChild(li);
+    }
+  }
+  if (mode.site) {
+    // The level's scores as CSV, written here from the scores computed in the browser.
+    $('export-level-csv').addEventListener('click', async (e) => {
+      e.preventDefault();
+      const s = await api.scores(viewer.level, viewer.query);
+      const keys = s.indicators;
+      const cell = (v) => (v == null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+      const lines = [['code', 'name', 'population', 'total', 'indicators_used', ...keys.map((k) => `${k}_class`), ...keys.map((k) => `${k}_raw`)].join(',')];
+      for (const t of s.territories) {
+        lines.push([t.code, t.name, t.population, t.total, t.indicators_used, ...keys.map((k) => t.classes[k]), ...keys.map((k) => t.raw[k])].map(cell).join(','));
+      }
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
+      a.download = `ifn-${viewer.level}-${state.profile}.csv`;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    });
   }
   $('export-btn').addEventListener('click', () => {
     const menu = $('export-menu');
@@ -201,7 +254,7 @@ async function main() {
   }
   $('export-selection').addEventListener('click', downloadCompareCsv);
   $('copy-tilejson').addEventListener('click', async () => {
-    const url = `${location.origin}/tiles/${viewer.level}.json?${viewer.query}`;
+    const url = mode.site ? mode.site.url(`tiles/${viewer.level}.pmtiles`) : `${location.origin}/tiles/${viewer.level}.json?${viewer.query}`;
     try {
       await navigator.clipboard.writeText(url);
       toast('URL TileJSON copiée : dans QGIS, Tuiles vectorielles → Nouvelle connexion générique, puis collez-la (style : fichier .qml du même menu).');
@@ -336,9 +389,10 @@ async function main() {
         onOpen: (l, c) => showDetail(l, c, { fit: true }),
         onCompareWith: (l, c) => compareWith([{ level: t.level, code: t.code }, { level: l, code: c }]),
         openable: () => true,
-        diagnosticHref: diagnosticUrl(level, code, viewer.query),
+        diagnosticHref: mode.site ? null : diagnosticUrl(level, code, viewer.query),
       });
-      if (t.total != null && analyse) analyse.rankLine(level, code, $('detail-rank'));
+      if (t.total != null && mode.site) staticRankLine(level, code, $('detail-rank'));
+      else if (t.total != null && analyse) analyse.rankLine(level, code, $('detail-rank'));
       if (focus && $(focus)) $(focus).focus();
       if (fit && t.bbox) {
         if (state.level !== 'auto' && levels.includes(level)) { state.level = level; $('level-select').value = level; viewer.level = null; applyLevel(); }
@@ -348,6 +402,22 @@ async function main() {
       if (seq !== detailSeq) return;
       renderDetailMessage($('detail'), `Impossible d'afficher ce territoire : ${esc(e.message)}`);
     }
+  }
+
+  /** A static site: the rank among the level's scores computed here (no robustness draws). */
+  async function staticRankLine(level, code, target) {
+    if (!target) return;
+    const s = await viewer.static.levelScores(level, viewer.query);
+    const row = s.row.get(code);
+    const mine = s.total[row];
+    let rank = 1;
+    let ranked = 0;
+    for (const v of s.total) {
+      if (Number.isNaN(v)) continue;
+      ranked += 1;
+      if (v > mine) rank += 1;
+    }
+    target.innerHTML = `Rang <strong id="detail-rank-value">${fmtPop(rank)}<sup>e</sup></strong> sur ${fmtPop(ranked)} (1 = le plus fragile) <span class="ifn-hint-inline">— l'intervalle selon les poids ${NEEDS_SERVER}</span>`;
   }
 
   function toggleSelection(t) {
@@ -415,7 +485,8 @@ async function main() {
     // At IRIS level a feature is one base unit; a commune may hold several.
     const zb = state.zonesBlanches && Number(p.zones_blanches) > 0
       ? `<br>${viewer.level === 'iris' ? 'Zone blanche' : `Zones blanches : ${fmtPop(p.zones_blanches)}`}` : '';
-    tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${p.score == null ? '— (donnée manquante)' : fmt(p.score, 1)} · ${fmtPop(p.population)} hab.${zb}`;
+    const score = mode.site ? map.getFeatureState(id).score : p.score;
+    tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${score == null ? '— (donnée manquante)' : fmt(score, 1)} · ${fmtPop(p.population)} hab.${zb}`;
     tip.style.left = `${e.point.x + 14}px`;
     tip.style.top = `${e.point.y + 14}px`;
     tip.hidden = false;
@@ -441,6 +512,17 @@ async function main() {
     return values.length ? [Math.min(...values), Math.max(...values)] : null;
   }
   let colourSeq = 0;
+  /** Static site: sets the displayed level's values (score or class) from the browser's scores. */
+  async function recolourStatic(level, seq) {
+    const s = await viewer.static.levelScores(level, viewer.query);
+    if (seq !== colourSeq) return;
+    let values = s.total;
+    if (state.colour !== 'score') {
+      values = s.classes[state.colour] || (await viewer.static.levelColumns(level, s.sel.reference, [state.colour], 'class'))[state.colour];
+    }
+    setStaticValues(map, level, s.codes, values, s.total);
+    viewer.recolouredAt = performance.now();
+  }
   async function applyColour() {
     const seq = ++colourSeq;
     const def = catalogue.indicators.find((i) => i.key === state.colour);
@@ -456,6 +538,16 @@ async function main() {
       } catch (e) {
         toast(`Contraste renforcé indisponible : ${e.message}`);
       }
+    }
+    if (mode.site && level) {
+      // A static site: the values the colours read are computed here and set as feature states.
+      try {
+        await recolourStatic(level, seq);
+      } catch (e) {
+        if (seq === colourSeq) showError(`Sélection refusée : ${e.message}`);
+        return;
+      }
+      if (seq !== colourSeq) return;
     }
     setColourProperty(map, levels, state.colour, spread);
     renderLegend(spread);
@@ -653,5 +745,5 @@ async function main() {
 
 main().catch((e) => {
   console.error(e);
-  showError(`La carte n'a pas pu démarrer : ${e.message}. Vérifiez que le serveur ifn répond (/api/meta).`);
+  showError(`La carte n'a pas pu démarrer : ${e.message}. ${mode.site ? 'Vérifiez que le site est publié en entier (data/, tiles/, api/).' : 'Vérifiez que le serveur ifn répond (/api/meta).'}`);
 });

@@ -2,7 +2,7 @@
 
 import maplibregl from 'maplibre-gl';
 import { AUTO_MIN_ZOOM, PLACE_KINDS, scoreColourExpression } from './config.js';
-import { placesTileUrl, tileUrl } from './api.js';
+import { mode, placesTileUrl, tileUrl } from './api.js';
 import { addPlaceIcons, iconName } from './icons.js';
 
 /** Zoom from which the mediation places are drawn (France and regions stay unobstructed). */
@@ -20,7 +20,7 @@ function baseStyle(basemap) {
   const style = {
     version: 8,
     // Glyphs of the names on the map, served by ifn itself (no outside font service).
-    glyphs: `${location.origin}/fonts/{fontstack}/{range}.pbf`,
+    glyphs: `${mode.site ? mode.site.base : `${location.origin}/`}fonts/{fontstack}/{range}.pbf`,
     sources: {},
     layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } }],
   };
@@ -120,14 +120,17 @@ export function createMap({ container, bbox, basemap, center, zoom, views }) {
 export function addTerritoryLayers(map, levels, query, tileJsons) {
   for (const level of levels) {
     const tj = tileJsons[level] || {};
-    map.addSource(`src-${level}`, {
-      type: 'vector',
-      tiles: [tileUrl(level, query)],
-      minzoom: tj.minzoom ?? 0,
-      maxzoom: tj.maxzoom ?? 14,
-      bounds: tj.bounds,
-      promoteId: 'code',
-    });
+    map.addSource(`src-${level}`, mode.site
+      // A static site: one archive per level, whatever the selection (colours are feature states).
+      ? { type: 'vector', url: mode.site.tilesUrl(level), promoteId: 'code' }
+      : {
+        type: 'vector',
+        tiles: [tileUrl(level, query)],
+        minzoom: tj.minzoom ?? 0,
+        maxzoom: tj.maxzoom ?? 14,
+        bounds: tj.bounds,
+        promoteId: 'code',
+      });
     map.addLayer({
       id: `fill-${level}`,
       type: 'fill',
@@ -191,7 +194,7 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
   // Their own source, with no selection in its URL: a new selection does not refetch them.
   if (levels.includes('departement')) {
     const tj = tileJsons.departement || {};
-    map.addSource('src-outline', {
+    map.addSource('src-outline', mode.site ? { type: 'vector', url: mode.site.tilesUrl('departement') } : {
       type: 'vector', tiles: [tileUrl('departement', '')], minzoom: tj.minzoom ?? 0, maxzoom: tj.maxzoom ?? 14, bounds: tj.bounds,
     });
     map.addLayer({
@@ -218,7 +221,10 @@ export const LABEL_FONT = ['DejaVu Sans Book'];
 export function addLabelLayers(map, levels) {
   if (!map.getStyle().glyphs?.includes('/fonts/')) return false;
   for (const level of levels) {
-    map.addSource(`labels-src-${level}`, { type: 'vector', tiles: [`${location.origin}/tiles/labels/${level}/{z}/{x}/{y}.mvt`], maxzoom: 14 });
+    if (mode.site && !mode.site.tilesUrl(level, 'labels')) continue;
+    map.addSource(`labels-src-${level}`, mode.site
+      ? { type: 'vector', url: mode.site.tilesUrl(level, 'labels') }
+      : { type: 'vector', tiles: [`${location.origin}/tiles/labels/${level}/{z}/{x}/{y}.mvt`], maxzoom: 14 });
     map.addLayer({
       id: `labels-${level}`,
       type: 'symbol',
@@ -263,8 +269,10 @@ export function setColourProperty(map, levels, property, spread = null) {
   }
 }
 
-/** Points every level's source at the tiles of a new selection query (colours follow). */
+/** Points every level's source at the tiles of a new selection query (colours follow). On a
+ * static site the tiles do not depend on the selection: nothing to do (see `setStaticValues`). */
 export function setSelectionQuery(map, levels, query) {
+  if (mode.site) return;
   for (const level of levels) {
     const src = map.getSource(`src-${level}`);
     if (src) src.setTiles([tileUrl(level, query)]);
@@ -336,7 +344,9 @@ export const PLACES_CLUSTERS = { clusterMaxZoom: null };
  * Returns `{ refresh }`, to call after a visibility change.
  */
 export function addPlacesLayer(map, query) {
-  map.addSource('places', { type: 'vector', tiles: [placesTileUrl(query)], minzoom: 0, maxzoom: 14 });
+  map.addSource('places', mode.site
+    ? { type: 'vector', url: mode.site.placesUrl() }
+    : { type: 'vector', tiles: [placesTileUrl(query)], minzoom: 0, maxzoom: 14 });
   // Discreet by default: small light discs for groups of places, drawn from zoom 6 only, so
   // that the choropleth of France stays readable; their count is written from zoom 9.
   map.addLayer({
@@ -424,6 +434,13 @@ export function setPlacesQuery(map, query, shown = null) {
   // The style first: a style change reloads the tiles from the worker's copy, which must not
   // race with (and win over) the reload of the new tile URL.
   map.setLayoutProperty('places-points', 'icon-image', placeIconExpression(shown));
+  if (mode.site) {
+    // A static site cannot filter its tiles: single places are filtered here, by kind only.
+    const kinds = ['concat', '|', ['to-string', ['get', 'kinds']], '|'];
+    const byKind = shown ? ['any', ...shown.map((k) => ['in', `|${k}|`, kinds])] : true;
+    map.setFilter('places-points', ['all', ['!', ['has', 'point_count']], byKind]);
+    return;
+  }
   map.getSource('places')?.setTiles([placesTileUrl(query)]);
 }
 
@@ -508,5 +525,20 @@ export function markCompared(map, levels, list) {
   for (const level of levels) {
     const used = list.some((t) => t.level === level);
     map.setLayoutProperty(`compared-${level}`, 'visibility', used ? 'visible' : 'none');
+  }
+}
+
+/**
+ * Static site: sets the `v` feature state (the value the colours read) of every territory of
+ * `level` — `codes[i]` gets `values[i]`, a missing value −1, and its total `scores[i]` (for the
+ * hover) — without fetching any tile.
+ */
+export function setStaticValues(map, level, codes, values, scores) {
+  const source = `src-${level}`;
+  if (!map.getSource(source)) return;
+  for (let i = 0; i < codes.length; i++) {
+    const v = values[i];
+    const s = scores[i];
+    map.setFeatureState({ source, sourceLayer: level, id: codes[i] }, { v: Number.isFinite(v) ? v : -1, score: Number.isFinite(s) ? s : null });
   }
 }

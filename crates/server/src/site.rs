@@ -117,8 +117,9 @@ pub async fn write_site(
     tokio::task::spawn_blocking(move || -> Result<(), SiteError> {
         let (territory, engine) = (st.territory(), st.engine());
         let manifest = data::manifest(territory, engine, &zooms)?;
-        data::write_tables(engine, &d)?;
+        data::write_tables(engine, &territory.geometries, &d)?;
         data::write_tiles(territory, engine, engine.catalogue(), &zooms, &d)?;
+        write_offers(&st, &d)?;
         data::write_manifest(&manifest, &d)?;
         Ok(())
     })
@@ -178,6 +179,43 @@ async fn prerender(state: &AppState, dir: &Path) -> Result<(), SiteError> {
             .await
             .map_err(|e| SiteError::Task(e.to_string()))?;
         write(dir, &file, &bytes)?;
+    }
+    Ok(())
+}
+
+/// `data/offer-<level>.json.gz`: the mediation offer of every territory for the default
+/// selection and options (`{"selection", "options", "territories": {code: figures}}`), the
+/// figures of the detail card; other selections or options need the server.
+fn write_offers(state: &AppState, dir: &Path) -> Result<(), SiteError> {
+    let engine = state.engine();
+    let Some(profile) = engine.catalogue().profiles.first() else {
+        return Ok(());
+    };
+    let selection = ifn_core::Selection::builder(profile.key.clone())
+        .build(engine)
+        .map_err(|e| SiteError::Task(e.to_string()))?;
+    let options = ifn_core::offer::OfferOptions::default();
+    for level in state.tiled_levels() {
+        let offer = state
+            .offer(level, &selection, &options)
+            .map_err(|e| SiteError::Task(e.to_string()))?;
+        let territories: serde_json::Map<String, serde_json::Value> = offer
+            .territories
+            .iter()
+            .filter_map(|t| Some((t.code.clone(), crate::routes::detail::offer_json(&offer, &t.code)?)))
+            .collect();
+        let doc = serde_json::json!({
+            "profile": selection.profile,
+            "indicators": selection.indicators,
+            "options": { "threshold": options.threshold, "distance_km": options.distance_km },
+            "territories": territories,
+        });
+        let gz = crate::http::gzip(doc.to_string().as_bytes(), flate2::Compression::best())
+            .map_err(|source| SiteError::Io {
+                path: dir.join("data"),
+                source,
+            })?;
+        write(dir, &format!("data/offer-{level}.json.gz"), &gz)?;
     }
     Ok(())
 }

@@ -10,8 +10,9 @@
 //!   each indicator, column by column (indicator `j` is bytes `j·n .. (j+1)·n`);
 //! - `data/of-unit-<level>.u32.gz`: for each base unit, the row of its territory at that level
 //!   (`u32::MAX` when it has none), for every level above the base units;
-//! - `data/territories-<level>.json.gz`: `{"codes": […], "names": […]}` in row order — the row is
-//!   the feature id in the tiles;
+//! - `data/raw-<indicator>.f64.gz`: the raw value of each base unit (NaN when missing);
+//! - `data/territories-<level>.json.gz`: `{"codes": […], "names": […], "bbox": […]}` in row
+//!   order — the row is the feature id in the tiles;
 //! - `tiles/<level>.pmtiles`: the level's contours, each feature carrying every indicator's class
 //!   and raw value ([`ifn_tiles::level::PublishedLevel`]); `tiles/labels-<level>.pmtiles`: the
 //!   name points; `tiles/places.pmtiles`: the mediation places.

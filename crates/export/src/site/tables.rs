@@ -1,21 +1,26 @@
 //! The tables a browser scores from (see the module above for the layout).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use ifn_core::{Engine, Level};
+use geo::BoundingRect;
+use ifn_core::{Engine, Feature, Level};
 use rayon::prelude::*;
 use serde_json::json;
 
 use super::{core_error, site_levels, site_references};
 use crate::error::{ExportError, ExportResult};
 
-/// Writes the tables of `engine`'s dataset into `dir/data` (made if missing); returns the
-/// files written with their sizes.
-pub fn write_tables(engine: &Engine, dir: &Path) -> ExportResult<Vec<(PathBuf, u64)>> {
+/// Writes the tables of `engine`'s dataset (and the boxes of the `geometries`) into `dir/data`
+/// (made if missing); returns the files written with their sizes.
+pub fn write_tables(
+    engine: &Engine,
+    geometries: &BTreeMap<Level, Vec<Feature>>,
+    dir: &Path,
+) -> ExportResult<Vec<(PathBuf, u64)>> {
     let data = dir.join("data");
     std::fs::create_dir_all(&data).map_err(|source| ExportError::Io {
         path: data.clone(),
@@ -36,11 +41,18 @@ pub fn write_tables(engine: &Engine, dir: &Path) -> ExportResult<Vec<(PathBuf, u
         let bytes: Vec<u8> = classes.t().iter().copied().collect();
         files.push((format!("classes-{reference}.u8.gz"), bytes));
     }
+    // Raw values one indicator per file: a browser loads those of the profile it shows.
+    let values = engine.dataset().values();
+    for (j, key) in engine.dataset().indicators().iter().enumerate() {
+        let bytes: Vec<u8> = values.column(j).iter().flat_map(|v| v.to_le_bytes()).collect();
+        files.push((format!("raw-{key}.f64.gz"), bytes));
+    }
     for level in site_levels(engine) {
         let codes = engine.codes(level).map_err(core_error)?;
         let dataset = engine.dataset();
         let names: Vec<String> = codes.iter().map(|c| dataset.name_of(level, c)).collect();
-        let text = json!({ "codes": codes, "names": names }).to_string();
+        let bbox = boxes(geometries.get(&level), &codes);
+        let text = json!({ "codes": codes, "names": names, "bbox": bbox }).to_string();
         files.push((format!("territories-{level}.json.gz"), text.into_bytes()));
         if level != Level::Iris {
             let row: HashMap<&str, u32> = codes
@@ -64,6 +76,27 @@ pub fn write_tables(engine: &Engine, dir: &Path) -> ExportResult<Vec<(PathBuf, u
             let path = data.join(name);
             let size = write_gz(&path, &bytes)?;
             Ok((path, size))
+        })
+        .collect()
+}
+
+/// `[west, south, east, north]` of each territory (5 decimals, about a metre), `null` without
+/// a contour.
+fn boxes(features: Option<&Vec<Feature>>, codes: &[&str]) -> Vec<Option<[f64; 4]>> {
+    let by_code: HashMap<&str, &Feature> = features
+        .map(|f| f.iter().map(|f| (f.code.as_str(), f)).collect())
+        .unwrap_or_default();
+    let round = |v: f64| (v * 1e5).round() / 1e5;
+    codes
+        .iter()
+        .map(|c| {
+            let r = by_code.get(c)?.geometry.bounding_rect()?;
+            Some([
+                round(r.min().x),
+                round(r.min().y),
+                round(r.max().x),
+                round(r.max().y),
+            ])
         })
         .collect()
 }

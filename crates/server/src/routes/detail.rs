@@ -193,7 +193,7 @@ fn detail(
 
 /// The offer figures of one territory with the options used (numbers that cannot be computed
 /// are `null`).
-fn offer_json(offer: &LevelOffer, code: &str) -> Option<Value> {
+pub(crate) fn offer_json(offer: &LevelOffer, code: &str) -> Option<Value> {
     match offer.get(code).map(serde_json::to_value) {
         Some(Ok(Value::Object(mut m))) => {
             let options = &offer.options;
