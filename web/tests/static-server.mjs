@@ -20,7 +20,8 @@ export function serveStatic(dir, port = 0) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    requests.push({ path, range: req.headers.range || null });
+    const entry = { path, range: req.headers.range || null, bytes: 0 };
+    requests.push(entry);
     if (!file.startsWith(root)) { res.writeHead(400).end(); return; }
     let stat;
     try { stat = await fs.stat(file); } catch { res.writeHead(404).end('not found'); return; }
@@ -31,10 +32,12 @@ export function serveStatic(dir, port = 0) {
       const start = m[1] === '' ? Math.max(0, stat.size - Number(m[2])) : Number(m[1]);
       const end = m[1] === '' || m[2] === '' ? stat.size - 1 : Math.min(Number(m[2]), stat.size - 1);
       if (start > end || start >= stat.size) { res.writeHead(416, { 'content-range': `bytes */${stat.size}` }).end(); return; }
+      entry.bytes = end - start + 1;
       res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${stat.size}`, 'content-length': end - start + 1 });
       createReadStream(file, { start, end }).pipe(res);
       return;
     }
+    entry.bytes = stat.size;
     res.writeHead(200, { ...headers, 'content-length': stat.size });
     createReadStream(file).pipe(res);
   });

@@ -202,7 +202,12 @@ fn write_offers(state: &AppState, dir: &Path) -> Result<(), SiteError> {
         let territories: serde_json::Map<String, serde_json::Value> = offer
             .territories
             .iter()
-            .filter_map(|t| Some((t.code.clone(), crate::routes::detail::offer_json(&offer, &t.code)?)))
+            .filter_map(|t| {
+                Some((
+                    t.code.clone(),
+                    crate::routes::detail::offer_json(&offer, &t.code)?,
+                ))
+            })
             .collect();
         let doc = serde_json::json!({
             "profile": selection.profile,

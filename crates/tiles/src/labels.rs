@@ -129,11 +129,25 @@ impl LabelTiler {
     /// [`LABEL_LAYER`] (properties `code`, `name`, `population`), most populated first; an
     /// empty buffer when there is none.
     pub fn tile(&self, tile: TileId) -> Vec<u8> {
+        self.tile_of(tile, 0..self.points.len())
+    }
+
+    /// Where each point is, in world units (for [`crate::pyramid::write_point_pyramid`]).
+    pub fn world(&self) -> Vec<(f64, f64)> {
+        self.points.iter().map(|p| p.world).collect()
+    }
+
+    /// [`LabelTiler::tile`] among the points of `candidates` only (indices into
+    /// [`LabelTiler::points`], increasing: most populated first).
+    pub fn tile_of(&self, tile: TileId, candidates: impl IntoIterator<Item = usize>) -> Vec<u8> {
         let extent = f64::from(EXTENT);
         let scale = extent * f64::from(tile.side());
         let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
         let mut layer = LayerBuilder::new(LABEL_LAYER);
-        for (p, &z) in self.points.iter().zip(&self.min_zoom) {
+        for i in candidates {
+            let (Some(p), Some(&z)) = (self.points.get(i), self.min_zoom.get(i)) else {
+                continue;
+            };
             if layer.len() >= MAX_LABELS_PER_TILE {
                 break;
             }

@@ -47,14 +47,27 @@ impl PlacesTiler {
     /// feature per cell of a grid (a screen pixel, then 2, 4… pixels), the first in the store's
     /// order.
     pub fn tile(&self, tile: TileId, filter: Option<&PlaceFilter>) -> Vec<u8> {
+        self.tile_of(tile, 0..self.places.len(), filter)
+    }
+
+    /// Where each place is, in world units (for [`crate::pyramid::write_point_pyramid`]).
+    pub fn world(&self) -> &[(f64, f64)] {
+        &self.world
+    }
+
+    /// [`PlacesTiler::tile`] among the places of `candidates` only (increasing indices).
+    pub fn tile_of(
+        &self,
+        tile: TileId,
+        candidates: impl IntoIterator<Item = usize>,
+        filter: Option<&PlaceFilter>,
+    ) -> Vec<u8> {
         let extent = f64::from(EXTENT);
         let scale = extent * f64::from(tile.side());
         let (ox, oy) = (f64::from(tile.x) * extent, f64::from(tile.y) * extent);
-        let inside: Vec<(usize, (i32, i32))> = self
-            .places
-            .iter()
-            .zip(&self.world)
-            .enumerate()
+        let inside: Vec<(usize, (i32, i32))> = candidates
+            .into_iter()
+            .filter_map(|i| Some((i, (self.places.get(i)?, self.world.get(i)?))))
             .filter_map(|(i, (p, &(wx, wy)))| {
                 let (x, y) = (wx * scale - ox, wy * scale - oy);
                 let keep = (0.0..extent).contains(&x)

@@ -91,7 +91,8 @@ pub fn write_level_pyramid<W: Write + Seek>(
 }
 
 /// Writes a pyramid of MVT tiles given by `tile` (uncompressed MVT; an empty buffer for no
-/// tile) as a PMTiles archive. `tile` runs on rayon's threads.
+/// tile) as a PMTiles archive: every tile covering [`PyramidOptions::bounds`] at each zoom.
+/// `tile` runs on rayon's threads.
 pub fn write_pyramid<W, F>(
     options: &PyramidOptions,
     out: &mut W,
@@ -100,6 +101,75 @@ pub fn write_pyramid<W, F>(
 where
     W: Write + Seek,
     F: Fn(TileId) -> Vec<u8> + Sync,
+{
+    let b = options.bounds;
+    write_tiles(
+        options,
+        out,
+        |z| {
+            let (xs, ys) = tiles_covering(b, z);
+            let mut ids = Vec::new();
+            for x in xs {
+                for y in ys.clone() {
+                    ids.push((TileId::new(z, x, y)?, ()));
+                }
+            }
+            Ok(ids)
+        },
+        |t, ()| tile(t),
+    )
+}
+
+/// Writes the pyramid of points given in world units (`[0, 1]²`, see
+/// [`crate::tile::lonlat_to_world`]): only the tiles holding a point are built, each from the
+/// indices of its points, in increasing order (`tile(t, &indices)`). A national layer of points
+/// covers a few thousand tiles at zoom 12 where its bounding box covers a million.
+pub fn write_point_pyramid<W, F>(
+    options: &PyramidOptions,
+    out: &mut W,
+    world: &[(f64, f64)],
+    tile: F,
+) -> TilesResult<PyramidStats>
+where
+    W: Write + Seek,
+    F: Fn(TileId, &[usize]) -> Vec<u8> + Sync,
+{
+    write_tiles(
+        options,
+        out,
+        |z| {
+            let side = f64::from(1u32 << z);
+            let max = (1u32 << z) - 1;
+            let cell = |v: f64| ((v * side).floor().max(0.0) as u32).min(max);
+            let mut by_tile: std::collections::HashMap<TileId, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, &(x, y)) in world.iter().enumerate() {
+                if x.is_finite() && y.is_finite() {
+                    by_tile
+                        .entry(TileId::new(z, cell(x), cell(y))?)
+                        .or_default()
+                        .push(i);
+                }
+            }
+            Ok(by_tile.into_iter().collect())
+        },
+        |t, indices: &Vec<usize>| tile(t, indices),
+    )
+}
+
+/// Writes the tiles `tiles_of(z)` of each zoom (each with what its builder needs), built by
+/// `tile` in parallel batches, in tile-id order.
+fn write_tiles<W, T, L, F>(
+    options: &PyramidOptions,
+    out: &mut W,
+    mut tiles_of: L,
+    tile: F,
+) -> TilesResult<PyramidStats>
+where
+    W: Write + Seek,
+    T: Sync,
+    L: FnMut(u8) -> TilesResult<Vec<(TileId, T)>>,
+    F: Fn(TileId, &T) -> Vec<u8> + Sync,
 {
     let (min_zoom, max_zoom) = (options.min_zoom, options.max_zoom);
     if max_zoom > MAX_ZOOM || min_zoom > max_zoom {
@@ -127,23 +197,20 @@ where
     let batch = options.batch_tiles.max(1);
     let mut stored = 0u64;
     for z in min_zoom..=max_zoom {
-        let (xs, ys) = tiles_covering(b, z);
         let mut ids = Vec::new();
-        for x in xs {
-            for y in ys.clone() {
-                let coord = TileCoord::new(z, x, y).map_err(|source| TilesError::Pmtiles {
-                    context: "addressing a tile",
-                    source,
-                })?;
-                ids.push((pmtiles::TileId::from(coord).value(), TileId::new(z, x, y)?));
-            }
+        for (t, data) in tiles_of(z)? {
+            let coord = TileCoord::new(t.z, t.x, t.y).map_err(|source| TilesError::Pmtiles {
+                context: "addressing a tile",
+                source,
+            })?;
+            ids.push((pmtiles::TileId::from(coord).value(), t, data));
         }
-        ids.sort_unstable_by_key(|(id, _)| *id);
+        ids.sort_unstable_by_key(|(id, _, _)| *id);
         for chunk in ids.chunks(batch) {
             let built: Vec<TilesResult<Vec<u8>>> = chunk
                 .par_iter()
-                .map(|&(_, t)| {
-                    let mvt = tile(t);
+                .map(|(_, t, data)| {
+                    let mvt = tile(*t, data);
                     if mvt.is_empty() {
                         Ok(mvt)
                     } else {
@@ -151,7 +218,7 @@ where
                     }
                 })
                 .collect();
-            for (&(_, t), gz) in chunk.iter().zip(built) {
+            for ((_, t, _), gz) in chunk.iter().zip(built) {
                 let gz = gz?;
                 if gz.is_empty() {
                     continue;

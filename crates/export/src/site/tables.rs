@@ -44,7 +44,11 @@ pub fn write_tables(
     // Raw values one indicator per file: a browser loads those of the profile it shows.
     let values = engine.dataset().values();
     for (j, key) in engine.dataset().indicators().iter().enumerate() {
-        let bytes: Vec<u8> = values.column(j).iter().flat_map(|v| v.to_le_bytes()).collect();
+        let bytes: Vec<u8> = values
+            .column(j)
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         files.push((format!("raw-{key}.f64.gz"), bytes));
     }
     for level in site_levels(engine) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ifn_core::{Catalogue, Engine, Level, Reference, Territory};
 use ifn_tiles::labels::{level_labels, LABEL_LAYER};
 use ifn_tiles::level::{PublishedLevel, RAW_SUFFIX};
-use ifn_tiles::pyramid::{write_pyramid, PyramidOptions, PyramidStats};
+use ifn_tiles::pyramid::{write_point_pyramid, write_pyramid, PyramidOptions, PyramidStats};
 use ifn_tiles::tilejson::{places_fields, vector_layer};
 use ifn_tiles::{LevelTiler, PlacesTiler, TileOptions};
 use serde_json::{json, Map, Value};
@@ -128,16 +128,24 @@ pub fn write_tiles(
             fields.insert(k.into(), json!(v));
         }
         let metadata = archive_metadata(territory, LABEL_LAYER, zooms.points, fields);
-        let stats = write_archive(&path, bbox, zooms.points, metadata, |t| labels.tile(t))?;
+        let world = labels.world();
+        let stats = write_points(&path, bbox, zooms.points, metadata, &world, |t, i| {
+            labels.tile_of(t, i.iter().copied())
+        })?;
         written.push((path, stats));
     }
     if !territory.places.is_empty() {
         let places = PlacesTiler::new(&territory.places);
         let path = tiles.join("places.pmtiles");
         let metadata = archive_metadata(territory, "places", zooms.points, places_fields());
-        let stats = write_archive(&path, bbox, zooms.points, metadata, |t| {
-            places.tile(t, None)
-        })?;
+        let stats = write_points(
+            &path,
+            bbox,
+            zooms.points,
+            metadata,
+            places.world(),
+            |t, i| places.tile_of(t, i.iter().copied(), None),
+        )?;
         written.push((path, stats));
     }
     Ok(written)
@@ -197,6 +205,30 @@ fn archive_metadata(
         "maxzoom": max_zoom,
         "vector_layers": [vector_layer(layer, &description, 0, max_zoom, fields)],
     })
+}
+
+/// Writes one archive of points, z 0..=`max_zoom`: only the tiles holding a point.
+fn write_points(
+    path: &Path,
+    bbox: [f64; 4],
+    max_zoom: u8,
+    metadata: Value,
+    world: &[(f64, f64)],
+    tile: impl Fn(ifn_tiles::TileId, &[usize]) -> Vec<u8> + Sync,
+) -> ExportResult<PyramidStats> {
+    let file = File::create(path).map_err(|source| ExportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut out = BufWriter::new(file);
+    let options = PyramidOptions {
+        min_zoom: 0,
+        max_zoom,
+        bounds: bbox,
+        metadata,
+        ..PyramidOptions::default()
+    };
+    Ok(write_point_pyramid(&options, &mut out, world, tile)?)
 }
 
 /// Writes one archive, z 0..=`max_zoom` over `bbox`.
