@@ -156,7 +156,17 @@ pub fn fetch(
         None => LockFile::default(),
     };
     let mut done = Vec::new();
+    // Several datasets may be members of one archive: it is fetched (and locked) once.
+    let mut seen: Vec<(&str, Checked)> = Vec::new();
     for d in &manifest.datasets {
+        if let Some((_, checked)) = seen.iter().find(|(p, _)| *p == d.path) {
+            done.push(Fetched {
+                key: d.key.clone(),
+                outcome: FetchOutcome::Present,
+                checked: *checked,
+            });
+            continue;
+        }
         let Some(url) = &d.url else {
             done.push(Fetched {
                 key: d.key.clone(),
@@ -208,6 +218,7 @@ pub fn fetch(
                 lock.write(lock_file)?;
             }
         }
+        seen.push((d.path.as_str(), checked));
         done.push(Fetched {
             key: d.key.clone(),
             outcome,
