@@ -130,8 +130,7 @@ pub fn member_matches(pattern: &str, name: &str) -> bool {
         return pattern == name;
     }
     let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last)
-    {
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
         return false;
     }
     let mut rest = &name[first.len()..name.len() - last.len()];
@@ -279,7 +278,10 @@ fn read_members(path: &Path, names: &[String]) -> Result<Vec<(String, Vec<u8>)>,
             let mut zip = open_zip(path)?;
             for name in names {
                 let mut entry = zip.by_name(name).map_err(|e| {
-                    extract(name, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                    extract(
+                        name,
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                    )
                 })?;
                 let mut bytes = Vec::with_capacity(entry.size().min(1 << 30) as usize);
                 read_all(&mut entry, &mut bytes).map_err(|e| extract(name, e))?;

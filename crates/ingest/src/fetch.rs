@@ -179,7 +179,10 @@ pub fn fetch(
         // An entry recorded for another URL says nothing about this one.
         let locked = lock.get(&d.key).filter(|e| &e.url == url).cloned();
         let (expected, checked) = match (&d.sha256, &locked) {
-            (Some(s), _) => (Some((s.to_lowercase(), "le manifeste".to_string())), Checked::Manifest),
+            (Some(s), _) => (
+                Some((s.to_lowercase(), "le manifeste".to_string())),
+                Checked::Manifest,
+            ),
             (None, Some(e)) => (
                 Some((
                     e.sha256.clone(),
@@ -242,16 +245,15 @@ pub fn fetch_one(
         let path = path.to_path_buf();
         move |source| FetchError::Io { path, source }
     };
-    let mismatch = |found: String, (sha, origin): (&str, &str), action: String| {
-        FetchError::Checksum {
+    let mismatch =
+        |found: String, (sha, origin): (&str, &str), action: String| FetchError::Checksum {
             key: key.to_string(),
             url: url.to_string(),
             found,
             expected: sha.to_string(),
             origin: origin.to_string(),
             action,
-        }
-    };
+        };
     if target.is_file() {
         let Some(exp) = expected else {
             return Ok(FetchOutcome::Present);
@@ -302,9 +304,11 @@ pub fn fetch_one(
     let mut written = 0u64;
     loop {
         // An interrupted body leaves the `.part` file: the next run resumes it.
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| http(format!("lecture de la réponse interrompue ({e}) ; relancez `ifn fetch` pour reprendre")))?;
+        let n = reader.read(&mut buf).map_err(|e| {
+            http(format!(
+                "lecture de la réponse interrompue ({e}) ; relancez `ifn fetch` pour reprendre"
+            ))
+        })?;
         if n == 0 {
             break;
         }

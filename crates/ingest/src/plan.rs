@@ -170,10 +170,11 @@ impl Plan {
 
     /// Sum of the announced sizes of the missing files, and how many have no size.
     pub fn missing_size(&self) -> (u64, usize) {
-        self.missing().fold((0, 0), |(sum, unknown), f| match f.size {
-            Some(s) => (sum + s, unknown),
-            None => (sum, unknown + 1),
-        })
+        self.missing()
+            .fold((0, 0), |(sum, unknown), f| match f.size {
+                Some(s) => (sum + s, unknown),
+                None => (sum, unknown + 1),
+            })
     }
 
     /// The plan as French text.
@@ -185,7 +186,11 @@ impl Plan {
             self.manifest.display(),
             self.sources.display()
         );
-        let fed = self.indicators.iter().filter(|i| !i.feeds.is_empty()).count();
+        let fed = self
+            .indicators
+            .iter()
+            .filter(|i| !i.feeds.is_empty())
+            .count();
         let _ = writeln!(
             s,
             "\nIndicateurs du catalogue : {} ({fed} alimentés par le manifeste, {} sans source)",
@@ -232,8 +237,16 @@ impl Plan {
             if !seen.insert(&f.path) {
                 continue;
             }
-            let size = f.size.map(human_size).unwrap_or_else(|| "taille inconnue".into());
-            let _ = writeln!(s, "  MANQUANT {} ({size}) — {}", f.path, f.datasets.join(", "));
+            let size = f
+                .size
+                .map(human_size)
+                .unwrap_or_else(|| "taille inconnue".into());
+            let _ = writeln!(
+                s,
+                "  MANQUANT {} ({size}) — {}",
+                f.path,
+                f.datasets.join(", ")
+            );
             match &f.url {
                 Some(u) => {
                     let _ = writeln!(s, "           à télécharger : {u}");
@@ -282,7 +295,10 @@ mod tests {
         for def in &Catalogue::builtin().indicators {
             assert!(text.contains(&format!("  {} — ", def.key)), "{}", def.key);
         }
-        assert!(text.contains("MANQUANT insee/filosofi/BASE_TD_FILO_DISP_IRIS_2018.csv"), "{text}");
+        assert!(
+            text.contains("MANQUANT insee/filosofi/BASE_TD_FILO_DISP_IRIS_2018.csv"),
+            "{text}"
+        );
         assert!(text.contains("niveau IRIS"), "{text}");
     }
 }

@@ -84,7 +84,9 @@ impl Sources<'_> {
             }
             None => None,
         };
-        let layer = extracted.as_ref().map_or(path.as_path(), |(_, f)| f.as_path());
+        let layer = extracted
+            .as_ref()
+            .map_or(path.as_path(), |(_, f)| f.as_path());
         let data = read_vector(layer, &fields, spec.crs.as_deref()).map_err(|source| {
             BuildError::Vector {
                 key: key.to_string(),

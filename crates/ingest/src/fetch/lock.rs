@@ -59,7 +59,11 @@ impl LockFile {
             let at = e.span().map_or(0, |s| s.start).min(text.len());
             FetchError::Lock {
                 path: path.to_path_buf(),
-                line: text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1,
+                line: text.as_bytes()[..at]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1,
                 message: e.message().trim().to_string(),
             }
         })?;
@@ -132,7 +136,9 @@ fn quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }

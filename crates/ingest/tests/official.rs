@@ -1,0 +1,227 @@
+//! The official national manifest (`data/sources/france-official.toml`) and the readers of
+//! the producers' formats (ZIP and 7z members, Latin-1, `;`), on fixtures laid out as the
+//! manifest says.
+
+#[path = "official/layout.rs"]
+mod layout;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use ifn_core::Catalogue;
+use ifn_ingest::archive::{extract_member, member_names, read_member};
+use ifn_ingest::manifest::{Format, Manifest, TextEncoding};
+use ifn_ingest::table::Table;
+use layout::{fixtures, manifest_path, official_sources, zip};
+
+fn official() -> Manifest {
+    Manifest::read(&manifest_path()).expect("france-official.toml parses")
+}
+
+#[test]
+fn every_catalogue_indicator_is_produced_or_declared_unavailable_with_a_reason() {
+    let m = official();
+    let produced: BTreeSet<&str> = m.indicators.iter().map(|i| i.key.as_str()).collect();
+    let catalogue = Catalogue::builtin();
+    for def in &catalogue.indicators {
+        let unavailable = m.unavailable.iter().find(|u| u.indicator == def.key);
+        match (produced.contains(def.key.as_str()), unavailable) {
+            (true, None) => {}
+            (false, Some(u)) => {
+                assert!(u.reason.len() > 20, "{}: give a reason", def.key);
+                assert!(u.substitute.is_some(), "{}: give a substitute", def.key);
+            }
+            (true, Some(_)) => panic!("{} is both produced and unavailable", def.key),
+            (false, None) => panic!("{} is neither produced nor declared unavailable", def.key),
+        }
+    }
+    let unavailable = m.unavailable.iter().map(|u| u.indicator.as_str());
+    for key in produced.iter().copied().chain(unavailable) {
+        assert!(
+            catalogue.indicator(key).is_some(),
+            "{key} is not a catalogue indicator"
+        );
+    }
+}
+
+#[test]
+fn every_official_dataset_has_a_licence_a_vintage_and_an_official_url_or_page() {
+    for d in &official().datasets {
+        assert!(!d.licence.is_empty() && !d.vintage.is_empty(), "{}", d.key);
+        assert!(
+            d.url.is_some() || d.page.is_some(),
+            "{}: no url nor page",
+            d.key
+        );
+        assert!(
+            d.official,
+            "{}: the official manifest holds producers' files only",
+            d.key
+        );
+    }
+}
+
+#[test]
+fn every_table_of_the_manifest_reads_from_its_archive_with_the_columns_the_indicators_use() {
+    let m = official();
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let mut read = 0;
+    for d in m.datasets.iter().filter(|d| d.format == Format::Csv) {
+        let t = Table::read_dataset(d, &dir.path().join(&d.path))
+            .unwrap_or_else(|e| panic!("{}: {e}", d.key));
+        assert!(!t.is_empty(), "{}", d.key);
+        let mut used: Vec<&str> = d.code_column.iter().map(String::as_str).collect();
+        for s in m
+            .indicators
+            .iter()
+            .flat_map(|i| &i.sources)
+            .filter(|s| s.dataset == d.key)
+        {
+            used.extend(s.column.as_deref());
+            used.extend(s.denominator.as_deref());
+            used.extend(s.numerator.iter().map(String::as_str));
+        }
+        for c in used {
+            t.text(c).unwrap_or_else(|e| panic!("{}: {e}", d.key));
+        }
+        read += 1;
+    }
+    assert!(read >= 8, "{read} tables read");
+}
+
+#[test]
+fn a_zip_member_is_read_and_named_with_its_archive_in_messages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let m = official();
+    let d = m.dataset("insee_rp2019_population_iris").expect("dataset");
+    let archive = dir.path().join(&d.path);
+    let names = member_names(&archive).expect("names");
+    assert_eq!(
+        names,
+        [
+            "meta_base-ic-evol-struct-pop-2019.CSV",
+            "base-ic-evol-struct-pop-2019.CSV"
+        ]
+    );
+    let t = Table::read_dataset(d, &archive).expect("read");
+    assert_eq!(
+        t.codes("IRIS", d.code_kind).expect("codes"),
+        ["010010000", "010040101", "010040102"]
+    );
+    let e = t.numbers("P19_POP99").unwrap_err().to_string();
+    assert!(
+        e.contains("base-ic-evol-struct-pop-2019_csv.zip/base-ic-evol-struct-pop-2019.CSV")
+            && e.contains("line 1")
+            && e.contains("'P19_POP99'"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_member_names_the_archive_the_member_and_what_it_holds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let archive = dir.path().join("insee/base-ic-logement-2019_csv.zip");
+    let e = read_member(&archive, "base-ic-logement-2020.CSV")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("base-ic-logement-2019_csv.zip")
+            && e.contains("« base-ic-logement-2020.CSV »")
+            && e.contains("base-ic-logement-2019.CSV"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_pattern_matching_two_members_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let archive = dir.path().join("insee/base-ic-logement-2019_csv.zip");
+    let e = read_member(&archive, "*.CSV").unwrap_err().to_string();
+    assert!(e.contains("plusieurs fichiers"), "{e}");
+}
+
+#[test]
+fn a_bad_zip_and_a_bad_7z_name_the_file_and_the_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, kind) in [("broken.zip", "ZIP"), ("broken.7z", "7z")] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, b"PK\x03\x04 not really an archive").expect("write");
+        let e = read_member(&p, "a.csv").unwrap_err().to_string();
+        assert!(
+            e.contains(name) && e.contains(&format!("archive {kind} valide")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_shapefile_is_extracted_from_a_7z_with_its_sidecar_files_and_read_by_gdal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let m = official();
+    let d = m.dataset("ign_contours_iris_2021_fxx").expect("dataset");
+    let out = tempfile::tempdir().expect("tempdir");
+    let shp = extract_member(
+        &dir.path().join(&d.path),
+        d.member.as_deref().expect("member"),
+        out.path(),
+    )
+    .expect("extract");
+    for ext in ["shp", "shx", "dbf", "prj"] {
+        assert!(shp.with_extension(ext).is_file(), "{ext} missing");
+    }
+    let v = ifn_ingest::vector::read_vector(&shp, &["CODE_IRIS"], None).expect("read");
+    assert_eq!(v.features.len(), 3);
+}
+
+/// The population base re-encoded in Latin-1 (as a producer may publish it), zipped.
+fn latin1_zip(dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(fixtures().join("insee/base-ic-evol-struct-pop-2019.CSV"))
+        .expect("fixture");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!unmappable);
+    let p = dir.join("latin1.zip");
+    zip(&p, &[("base.CSV".to_string(), bytes.into_owned())]);
+    p
+}
+
+#[test]
+fn a_latin1_file_is_read_when_the_manifest_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = latin1_zip(dir.path());
+    let mut d = official()
+        .dataset("insee_rp2019_population_iris")
+        .expect("dataset")
+        .clone();
+    d.member = Some("base.CSV".into());
+    d.encoding = Some(TextEncoding::Latin1);
+    let t = Table::read_dataset(&d, &p).expect("read");
+    assert_eq!(
+        t.text("LIBCOM").expect("LIBCOM")[1],
+        Some("Ambérieu-en-Bugey")
+    );
+}
+
+#[test]
+fn a_latin1_file_read_as_utf8_names_the_member_the_line_and_the_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = latin1_zip(dir.path());
+    let mut d = official()
+        .dataset("insee_rp2019_population_iris")
+        .expect("dataset")
+        .clone();
+    d.member = Some("base.CSV".into());
+    let e = Table::read_dataset(&d, &p).unwrap_err().to_string();
+    // Line 2 is the first row with a non-ASCII letter, in LIBCOM (field 6).
+    assert!(
+        e.contains("latin1.zip/base.CSV")
+            && e.contains("line 2")
+            && e.contains("field 6")
+            && e.contains("latin-1"),
+        "{e}"
+    );
+}
