@@ -225,3 +225,116 @@ fn a_latin1_file_read_as_utf8_names_the_member_the_line_and_the_column() {
         "{e}"
     );
 }
+
+/// The official manifest without the overseas IRIS layers, which the fixtures do not have
+/// (the fixture territory is two communes of the Ain).
+fn official_metropole() -> Manifest {
+    let text = std::fs::read_to_string(manifest_path()).expect("manifest");
+    let mut kept = String::new();
+    for line in text.lines() {
+        if ["glp", "mtq", "guf", "reu", "myt"]
+            .iter()
+            .any(|t| line.trim() == format!("\"ign_contours_iris_2021_{t}\","))
+        {
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    Manifest::parse(&kept, &manifest_path()).expect("parse")
+}
+
+/// A cell of a `;` fixture, by code (first column) and column name.
+fn fixture_cell(file: &str, code: &str, column: &str) -> f64 {
+    let text = std::fs::read_to_string(fixtures().join(file)).expect("fixture");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(';').collect();
+    let j = header.iter().position(|h| *h == column).expect("column");
+    let row = lines
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .find(|r| r[0] == code)
+        .expect("row");
+    row[j].replace(',', ".").parse().expect("number")
+}
+
+#[test]
+fn a_build_from_the_official_layout_takes_its_values_from_the_fixtures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let opts = ifn_ingest::build::BuildOptions {
+        sources: dir.path().to_path_buf(),
+        strict: false,
+        progress: false,
+    };
+    let out = ifn_ingest::build::build(&official_metropole(), &opts).expect("build");
+    let ds = &out.territory.dataset;
+    let codes: Vec<&str> = ds.units().iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(codes, ["010010000", "010040101", "010040102"]);
+    let value = |code: &str, key: &str| {
+        let i = codes.iter().position(|c| *c == code).expect("unit");
+        let j = ds.indicator_index(key).unwrap_or_else(|| panic!("no {key}"));
+        ds.values()[[i, j]]
+    };
+    let pop = "insee/base-ic-evol-struct-pop-2019.CSV";
+    let expected = 100.0 * fixture_cell(pop, "010040101", "P19_POP65P")
+        / fixture_cell(pop, "010040101", "P19_POP");
+    approx::assert_relative_eq!(value("010040101", "older_65_rate"), expected, epsilon = 1e-9);
+    let filo = "insee/BASE_TD_FILO_DISP_IRIS_2019.csv";
+    approx::assert_relative_eq!(
+        value("010040101", "poverty_rate"),
+        fixture_cell(filo, "010040101", "DISP_TP6019"),
+        epsilon = 1e-9
+    );
+    // The IRIS file keeps 010040102 secret: the commune file's rate fills it.
+    approx::assert_relative_eq!(
+        value("010040102", "poverty_rate"),
+        fixture_cell("insee/FILO2019_DISP_Pauvres_COM.csv", "01004", "TP6019"),
+        epsilon = 1e-9
+    );
+    let arcep = "arcep/commune_debit_filaire.csv";
+    let thd = 100.0
+        * (1.0 - fixture_cell(arcep, "01004", "elig_thd30") / fixture_cell(arcep, "01004", "nbr"));
+    approx::assert_relative_eq!(value("010040102", "no_thd_coverage_rate"), thd, epsilon = 1e-9);
+    let log = "insee/base-ic-logement-2019.CSV";
+    let no_car =
+        100.0 * (1.0 - fixture_cell(log, "010010000", "P19_RP_VOIT1P") / fixture_cell(log, "010010000", "P19_RP"));
+    approx::assert_relative_eq!(
+        value("010010000", "obstacle_to_mobility_rate"),
+        no_car,
+        epsilon = 1e-9
+    );
+    assert!(value("010010000", "library_distance") > 0.0);
+    assert_eq!(out.territory.places.len(), 3);
+}
+
+#[test]
+fn a_build_with_a_missing_archive_member_names_dataset_archive_and_member() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    official_sources(dir.path());
+    let mut m = official_metropole();
+    let d = m
+        .datasets
+        .iter_mut()
+        .find(|d| d.key == "insee_rp2019_logement_iris")
+        .expect("dataset");
+    d.member = Some("base-ic-logement-2020.CSV".into());
+    let opts = ifn_ingest::build::BuildOptions {
+        sources: dir.path().to_path_buf(),
+        strict: false,
+        progress: false,
+    };
+    let Err(e) = ifn_ingest::build::build(&m, &opts) else {
+        panic!("the build must fail");
+    };
+    let chain = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ");
+    assert!(
+        chain.contains("insee_rp2019_logement_iris")
+            && chain.contains("base-ic-logement-2019_csv.zip")
+            && chain.contains("base-ic-logement-2020.CSV"),
+        "{chain}"
+    );
+}
+
