@@ -169,8 +169,8 @@ pub fn member_names(path: &Path) -> Result<Vec<String>, ArchiveError> {
 /// The one member of `path` that `pattern` names: its name and its bytes.
 pub fn read_member(path: &Path, pattern: &str) -> Result<(String, Vec<u8>), ArchiveError> {
     let name = find_member(path, pattern)?;
-    let mut out = read_members(path, std::slice::from_ref(&name))?;
-    let bytes = out.pop().map(|(_, b)| b).unwrap_or_default();
+    let mut bytes = Vec::new();
+    each_member(path, std::slice::from_ref(&name), |_, r| read_all(r, &mut bytes))?;
     Ok((name, bytes))
 }
 
@@ -183,22 +183,16 @@ pub fn extract_member(path: &Path, pattern: &str, dir: &Path) -> Result<PathBuf,
         .into_iter()
         .filter(|n| n == &name || n.rsplit_once('.').is_some_and(|(s, _)| s == stem))
         .collect();
-    let mut target = dir.to_path_buf();
-    for (member, bytes) in read_members(path, &wanted)? {
-        // Members are written flat, under their file name: a path inside the archive never
-        // escapes `dir` (no `..` from an untrusted archive).
-        let file = member.rsplit('/').next().unwrap_or(&member).to_string();
-        let out = dir.join(&file);
-        fs::write(&out, bytes).map_err(|source| ArchiveError::Extract {
-            path: path.to_path_buf(),
-            member: member.clone(),
-            source,
-        })?;
-        if member == name {
-            target = out;
-        }
-    }
-    Ok(target)
+    // Members are written flat, under their file name: a path inside the archive never
+    // escapes `dir` (no `..` from an untrusted archive). They stream to disk: a national
+    // Shapefile is hundreds of megabytes.
+    each_member(path, &wanted, |member, r| {
+        let file = member.rsplit('/').next().unwrap_or(member);
+        let mut out = fs::File::create(dir.join(file))?;
+        std::io::copy(r, &mut out).map(|_| ())
+    })?;
+    let file = name.rsplit('/').next().unwrap_or(&name);
+    Ok(dir.join(file))
 }
 
 fn kind(path: &Path) -> Result<ArchiveKind, ArchiveError> {
@@ -265,48 +259,66 @@ fn corrupt7(path: &Path, e: sevenz_rust2::Error) -> ArchiveError {
     }
 }
 
-/// Reads the named members (which exist), in the order asked.
-fn read_members(path: &Path, names: &[String]) -> Result<Vec<(String, Vec<u8>)>, ArchiveError> {
+/// Passes each named member (which exist) to `sink` with a reader of its bytes, in one pass
+/// over the archive (a solid 7z block is decoded once, not once per member).
+fn each_member(
+    path: &Path,
+    names: &[String],
+    mut sink: impl FnMut(&str, &mut dyn Read) -> std::io::Result<()>,
+) -> Result<(), ArchiveError> {
     let extract = |member: &str, source: std::io::Error| ArchiveError::Extract {
         path: path.to_path_buf(),
         member: member.to_string(),
         source,
     };
-    let mut out = Vec::with_capacity(names.len());
     match kind(path)? {
         ArchiveKind::Zip => {
             let mut zip = open_zip(path)?;
             for name in names {
                 let mut entry = zip.by_name(name).map_err(|e| {
-                    extract(
-                        name,
-                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-                    )
+                    extract(name, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
                 })?;
-                let mut bytes = Vec::with_capacity(entry.size().min(1 << 30) as usize);
-                read_all(&mut entry, &mut bytes).map_err(|e| extract(name, e))?;
-                out.push((name.clone(), bytes));
+                sink(name, &mut entry).map_err(|e| extract(name, e))?;
             }
         }
         ArchiveKind::SevenZ => {
             let mut reader =
                 sevenz_rust2::ArchiveReader::open(path, sevenz_rust2::Password::empty())
                     .map_err(|e| corrupt7(path, e))?;
-            for name in names {
-                let bytes = reader.read_file(name).map_err(|e| {
-                    extract(
-                        name,
-                        std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
-                    )
-                })?;
-                out.push((name.clone(), bytes));
+            let mut left: Vec<&String> = names.iter().collect();
+            let mut failed: Option<(String, std::io::Error)> = None;
+            reader
+                .for_each_entries_with_decision(|entry, r| {
+                    let Some(i) = left.iter().position(|n| n.as_str() == entry.name()) else {
+                        return Ok(sevenz_rust2::EntryDecision::Continue);
+                    };
+                    left.swap_remove(i);
+                    if let Err(e) = sink(entry.name(), r) {
+                        failed = Some((entry.name().to_string(), e));
+                        return Ok(sevenz_rust2::EntryDecision::Stop);
+                    }
+                    Ok(if left.is_empty() {
+                        sevenz_rust2::EntryDecision::Stop
+                    } else {
+                        sevenz_rust2::EntryDecision::Continue
+                    })
+                })
+                .map_err(|e| corrupt7(path, e))?;
+            if let Some((member, e)) = failed {
+                return Err(extract(&member, e));
+            }
+            if let Some(missing) = left.first() {
+                return Err(extract(
+                    missing,
+                    std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "absent du flux"),
+                ));
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
-fn read_all(r: &mut impl Read, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn read_all(r: &mut dyn Read, out: &mut Vec<u8>) -> std::io::Result<()> {
     r.read_to_end(out).map(|_| ())
 }
 
