@@ -158,19 +158,34 @@ fn a_first_download_without_checksum_is_recorded_in_the_lock_and_later_runs_are_
     let o = fetch_cmd(&m, &out);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lock = std::fs::read_to_string(dir.path().join("m.toml.lock")).expect("lock written");
-    assert!(lock.contains(&format!("sha256 = \"{}\"", sha256_hex(&body))), "{lock}");
+    assert!(
+        lock.contains(&format!("sha256 = \"{}\"", sha256_hex(&body))),
+        "{lock}"
+    );
     assert!(lock.contains(&format!("size = {}", body.len())), "{lock}");
-    assert!(lock.contains(&format!("url = \"{url}\"")) && lock.contains("fetched = \"20"), "{lock}");
+    assert!(
+        lock.contains(&format!("url = \"{url}\"")) && lock.contains("fetched = \"20"),
+        "{lock}"
+    );
     // A re-run finds the file and checks it against the lock (the server is gone).
     let o = fetch_cmd(&m, &out);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success() && err.contains("déjà présent") && err.contains("vérifiée contre"), "{err}");
+    assert!(
+        o.status.success() && err.contains("déjà présent") && err.contains("vérifiée contre"),
+        "{err}"
+    );
     // A file changed on disk is refused, and left as it is.
     std::fs::write(out.join("sub/file.csv"), b"code;value\n01001;2\n").expect("write");
     let o = fetch_cmd(&m, &out);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success() && err.contains("SHA-256") && err.contains("verrou"), "{err}");
-    assert_eq!(std::fs::read(out.join("sub/file.csv")).expect("file"), b"code;value\n01001;2\n");
+    assert!(
+        !o.status.success() && err.contains("SHA-256") && err.contains("verrou"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(out.join("sub/file.csv")).expect("file"),
+        b"code;value\n01001;2\n"
+    );
 }
 
 #[test]
@@ -217,5 +232,8 @@ fn an_interrupted_download_without_checksum_resumes_and_locks_the_whole_file() {
     assert_eq!(seen.lock().expect("lock").as_slice(), ["Some(5000)"]);
     assert_eq!(std::fs::read(out.join("sub/file.csv")).expect("file"), body);
     let lock = std::fs::read_to_string(dir.path().join("m.toml.lock")).expect("lock");
-    assert!(lock.contains(&sha256_hex(&body)) && lock.contains(&format!("size = {}", body.len())), "{lock}");
+    assert!(
+        lock.contains(&sha256_hex(&body)) && lock.contains(&format!("size = {}", body.len())),
+        "{lock}"
+    );
 }

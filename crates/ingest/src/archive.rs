@@ -170,7 +170,9 @@ pub fn member_names(path: &Path) -> Result<Vec<String>, ArchiveError> {
 pub fn read_member(path: &Path, pattern: &str) -> Result<(String, Vec<u8>), ArchiveError> {
     let name = find_member(path, pattern)?;
     let mut bytes = Vec::new();
-    each_member(path, std::slice::from_ref(&name), |_, r| read_all(r, &mut bytes))?;
+    each_member(path, std::slice::from_ref(&name), |_, r| {
+        read_all(r, &mut bytes)
+    })?;
     Ok((name, bytes))
 }
 
@@ -276,7 +278,10 @@ fn each_member(
             let mut zip = open_zip(path)?;
             for name in names {
                 let mut entry = zip.by_name(name).map_err(|e| {
-                    extract(name, std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                    extract(
+                        name,
+                        std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                    )
                 })?;
                 sink(name, &mut entry).map_err(|e| extract(name, e))?;
             }

@@ -272,13 +272,19 @@ fn a_build_from_the_official_layout_takes_its_values_from_the_fixtures() {
     assert_eq!(codes, ["010010000", "010040101", "010040102"]);
     let value = |code: &str, key: &str| {
         let i = codes.iter().position(|c| *c == code).expect("unit");
-        let j = ds.indicator_index(key).unwrap_or_else(|| panic!("no {key}"));
+        let j = ds
+            .indicator_index(key)
+            .unwrap_or_else(|| panic!("no {key}"));
         ds.values()[[i, j]]
     };
     let pop = "insee/base-ic-evol-struct-pop-2019.CSV";
     let expected = 100.0 * fixture_cell(pop, "010040101", "P19_POP65P")
         / fixture_cell(pop, "010040101", "P19_POP");
-    approx::assert_relative_eq!(value("010040101", "older_65_rate"), expected, epsilon = 1e-9);
+    approx::assert_relative_eq!(
+        value("010040101", "older_65_rate"),
+        expected,
+        epsilon = 1e-9
+    );
     let filo = "insee/BASE_TD_FILO_DISP_IRIS_2019.csv";
     approx::assert_relative_eq!(
         value("010040101", "poverty_rate"),
@@ -294,10 +300,16 @@ fn a_build_from_the_official_layout_takes_its_values_from_the_fixtures() {
     let arcep = "arcep/commune_debit_filaire.csv";
     let thd = 100.0
         * (1.0 - fixture_cell(arcep, "01004", "elig_thd30") / fixture_cell(arcep, "01004", "nbr"));
-    approx::assert_relative_eq!(value("010040102", "no_thd_coverage_rate"), thd, epsilon = 1e-9);
+    approx::assert_relative_eq!(
+        value("010040102", "no_thd_coverage_rate"),
+        thd,
+        epsilon = 1e-9
+    );
     let log = "insee/base-ic-logement-2019.CSV";
-    let no_car =
-        100.0 * (1.0 - fixture_cell(log, "010010000", "P19_RP_VOIT1P") / fixture_cell(log, "010010000", "P19_RP"));
+    let no_car = 100.0
+        * (1.0
+            - fixture_cell(log, "010010000", "P19_RP_VOIT1P")
+                / fixture_cell(log, "010010000", "P19_RP"));
     approx::assert_relative_eq!(
         value("010010000", "obstacle_to_mobility_rate"),
         no_car,
@@ -337,4 +349,3 @@ fn a_build_with_a_missing_archive_member_names_dataset_archive_and_member() {
         "{chain}"
     );
 }
-
