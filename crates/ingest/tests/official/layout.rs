@@ -77,9 +77,9 @@ pub fn shapefile(geojson: &Path, stem: &str, srs: &str) -> Vec<(String, Vec<u8>)
 /// A CSV fixture, and its dictionary member as INSEE ships it beside the data.
 fn insee_members(name: &str) -> Vec<(String, Vec<u8>)> {
     let data = std::fs::read(fixtures().join("insee").join(name)).expect("fixture");
-    let meta = format!("COD_VAR;LIB_VAR;LIB_VAR_LONG\r\nIRIS;Code IRIS;Code du département suivi du numéro de commune et du numéro d'IRIS\r\n");
+    let meta = "COD_VAR;LIB_VAR;LIB_VAR_LONG\r\nIRIS;Code IRIS;Code du département suivi du numéro de commune et du numéro d'IRIS\r\n";
     vec![
-        (format!("meta_{name}"), meta.into_bytes()),
+        (format!("meta_{name}"), meta.as_bytes().to_vec()),
         (name.to_string(), data),
     ]
 }
