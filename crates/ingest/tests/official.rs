@@ -349,3 +349,63 @@ fn a_build_with_a_missing_archive_member_names_dataset_archive_and_member() {
         "{chain}"
     );
 }
+
+/// An INSEE-style workbook: title rows above the header on row 5, zipped as INSEE ships it.
+fn insee_workbook(dir: &Path) -> std::path::PathBuf {
+    let book = layout::xlsx(
+        "COM",
+        &[
+            vec!["Indicateurs de structure et de distribution des revenus en 2019"],
+            vec!["Source : Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal"],
+            vec![],
+            vec!["Code géographique", "Libellé", "Taux de pauvreté"],
+            vec!["CODGEO", "LIBGEO", "TP6019"],
+            vec!["01004", "Ambérieu-en-Bugey", "15.2"],
+            vec!["01001", "L'Abergement-Clémenciat", "s"],
+        ],
+    );
+    let p = dir.join("base_xlsx.zip");
+    zip(&p, &[("FILO2019_DISP_Pauvres_COM.xlsx".to_string(), book)]);
+    p
+}
+
+fn workbook_spec() -> ifn_ingest::manifest::DatasetSpec {
+    let mut d = official()
+        .dataset("insee_filosofi2019_communes_pauvres")
+        .expect("dataset")
+        .clone();
+    d.format = Format::Xlsx;
+    d.member = Some("*.xlsx".into());
+    d.sheet = Some("COM".into());
+    d
+}
+
+#[test]
+fn an_xlsx_member_with_title_rows_is_read_from_its_header_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = insee_workbook(dir.path());
+    let mut d = workbook_spec();
+    // By the code column's name (row 5) and by the row given in the manifest.
+    for header_row in [None, Some(5)] {
+        d.header_row = header_row;
+        let t = Table::read_dataset(&d, &p).expect("read");
+        assert_eq!(
+            t.codes("CODGEO", d.code_kind).expect("codes"),
+            ["01004", "01001"]
+        );
+        let v = t.numbers("TP6019").expect("numbers");
+        assert!((v[0] - 15.2).abs() < 1e-12 && v[1].is_nan());
+        assert_eq!(t.line_of(0), 6);
+    }
+    // Row 4 holds the labels, not the codes: the column is then missing, with the row named.
+    d.header_row = Some(4);
+    let t = Table::read_dataset(&d, &p).expect("read");
+    let e = t.numbers("TP6019").unwrap_err().to_string();
+    assert!(
+        e.contains("base_xlsx.zip/FILO2019_DISP_Pauvres_COM.xlsx") && e.contains("line 4"),
+        "{e}"
+    );
+    d.header_row = Some(99);
+    let e = Table::read_dataset(&d, &p).unwrap_err().to_string();
+    assert!(e.contains("no row 99"), "{e}");
+}

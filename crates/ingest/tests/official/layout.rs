@@ -186,3 +186,43 @@ pub fn official_sources(dir: &Path) {
         &admin,
     );
 }
+
+/// A minimal XLSX workbook (one sheet of inline strings and numbers), as the bytes of its ZIP.
+pub fn xlsx(sheet: &str, rows: &[Vec<&str>]) -> Vec<u8> {
+    let col = |j: usize| char::from(b'A' + j as u8);
+    let mut data = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        data.push_str(&format!("<row r=\"{}\">", i + 1));
+        for (j, v) in row.iter().enumerate() {
+            let r = format!("{}{}", col(j), i + 1);
+            if v.parse::<f64>().is_ok() {
+                data.push_str(&format!("<c r=\"{r}\"><v>{v}</v></c>"));
+            } else {
+                data.push_str(&format!(
+                    "<c r=\"{r}\" t=\"inlineStr\"><is><t>{v}</t></is></c>"
+                ));
+            }
+        }
+        data.push_str("</row>");
+    }
+    let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts = [
+        ("[Content_Types].xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>")),
+        ("_rels/.rels", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{rel}/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>")),
+        ("xl/workbook.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{ns}\" xmlns:r=\"{rel}\"><sheets><sheet name=\"{sheet}\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>")),
+        ("xl/_rels/workbook.xml.rels", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{rel}/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>")),
+        ("xl/worksheets/sheet1.xml", format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"{ns}\"><sheetData>{data}</sheetData></worksheet>")),
+    ];
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, text) in parts {
+            z.start_file(name, opts).expect("start part");
+            z.write_all(text.as_bytes()).expect("write part");
+        }
+        z.finish().expect("finish xlsx");
+    }
+    buf.into_inner()
+}
