@@ -37,7 +37,7 @@ pub fn run(args: FetchArgs) -> Result<()> {
             Checked::Manifest => "somme SHA-256 du manifeste vérifiée".to_string(),
             Checked::Lock => format!("somme SHA-256 vérifiée contre {}", lock.display()),
             Checked::Recorded => format!("somme SHA-256 enregistrée dans {}", lock.display()),
-            Checked::Nothing => String::new(),
+            Checked::Nothing => "aucune somme à vérifier".to_string(),
         };
         match f.outcome {
             FetchOutcome::Downloaded(n) => {

@@ -6,6 +6,10 @@
 //! build the geography and the mediation places; each `[[indicators]]` lists, in order of
 //! preference, the sources of one indicator (a column, or numerator / denominator columns, at
 //! IRIS or commune level, or a distance to the nearest point of a place dataset).
+//!
+//! A dataset may be a member of a ZIP or 7z archive (`member`), a Latin-1 CSV (`encoding`), an
+//! XLSX sheet with title rows (`sheet`, `header_row`); `[[unavailable]]` lists the catalogue
+//! indicators the manifest cannot give, with the reason and the closest substitute.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

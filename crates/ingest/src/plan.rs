@@ -54,7 +54,7 @@ pub struct IndicatorPlan {
 pub struct Feed {
     /// Dataset key.
     pub dataset: String,
-    /// Producer and vintage.
+    /// Producer.
     pub producer: String,
     /// Vintage.
     pub vintage: String,
