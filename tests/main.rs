@@ -9,5 +9,6 @@ mod diagnostic_e2e;
 mod export_e2e;
 mod fetch;
 mod local_e2e;
+mod plan;
 mod real_data;
 mod server_e2e;

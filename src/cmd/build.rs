@@ -18,8 +18,12 @@ pub struct BuildArgs {
     #[arg(long)]
     pub manifest: Option<PathBuf>,
     /// Store folder to write.
+    #[arg(long, required_unless_present = "plan")]
+    pub out: Option<PathBuf>,
+    /// Print, without building, each catalogue indicator with the dataset that feeds it at
+    /// which level (or why none does), and the files missing from --sources.
     #[arg(long)]
-    pub out: PathBuf,
+    pub plan: bool,
     /// Fail on any unmatched or ambiguous code.
     #[arg(long)]
     pub strict: bool,
@@ -30,10 +34,22 @@ pub struct BuildArgs {
 
 /// Runs `ifn build`.
 pub fn run(args: BuildArgs) -> Result<()> {
-    if args.out.exists() && !args.force {
+    if args.plan {
+        let manifest = match &args.manifest {
+            Some(p) => Manifest::read(p)?,
+            None => Manifest::france()?,
+        };
+        let p = ifn_ingest::plan::plan(&manifest, ifn_core::Catalogue::builtin(), &args.sources);
+        print!("{}", p.to_text());
+        return Ok(());
+    }
+    let Some(out) = args.out.clone() else {
+        anyhow::bail!("--out est obligatoire (sauf avec --plan)");
+    };
+    if out.exists() && !args.force {
         anyhow::bail!(
             "{} existe déjà : choisissez un autre dossier ou ajoutez --force pour le remplacer",
-            args.out.display()
+            out.display()
         );
     }
     let manifest = match &args.manifest {
@@ -51,17 +67,17 @@ pub fn run(args: BuildArgs) -> Result<()> {
             args.sources.display()
         )
     })?;
-    write_build(&output, &args.out, args.force)
-        .with_context(|| format!("écriture du magasin {}", args.out.display()))?;
+    write_build(&output, &out, args.force)
+        .with_context(|| format!("écriture du magasin {}", out.display()))?;
     let r = &output.report;
     eprintln!(
         "ifn: store written to {} — {} base units ({} IRIS), {} places; {} unmatched or ambiguous codes (see {}/build-report.txt)",
-        args.out.display(),
+        out.display(),
         r.units,
         r.iris_units,
         output.territory.places.len(),
         r.problems(),
-        args.out.display()
+        out.display()
     );
     Ok(())
 }

@@ -1,16 +1,19 @@
-//! `ifn fetch`: downloads the official files of a manifest.
+//! `ifn fetch`: downloads the official files of a manifest, recording the checksum of files the
+//! manifest gives none for in `<manifest>.lock`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ifn_ingest::fetch::{fetch, FetchOutcome};
+use ifn_ingest::fetch::{fetch, lock_path, Checked, FetchOptions, FetchOutcome};
 use ifn_ingest::manifest::Manifest;
 
 /// Arguments of `ifn fetch`.
 #[derive(Debug, Args)]
 pub struct FetchArgs {
-    /// Source manifest (TOML).
+    /// Source manifest (TOML). Checksums of files it gives none for are recorded in, and then
+    /// checked against, `<manifest>.lock` beside it.
     #[arg(long)]
     pub manifest: PathBuf,
     /// Folder to download into.
@@ -21,21 +24,34 @@ pub struct FetchArgs {
 /// Runs `ifn fetch`.
 pub fn run(args: FetchArgs) -> Result<()> {
     let manifest = Manifest::read(&args.manifest)?;
-    let done = fetch(&manifest, &args.out)
+    let lock = lock_path(&args.manifest);
+    let opts = FetchOptions {
+        lock: Some(lock.clone()),
+        progress: std::io::stderr().is_terminal(),
+    };
+    let done = fetch(&manifest, &args.out, &opts)
         .with_context(|| format!("téléchargement dans {}", args.out.display()))?;
-    for (key, outcome) in done {
-        let checked = match manifest.dataset(&key).map(|d| d.sha256.is_some()) {
-            Ok(true) => "checksum verified",
-            _ => "no checksum in the manifest to verify",
+    for f in done {
+        let key = &f.key;
+        let checked = match f.checked {
+            Checked::Manifest => "somme SHA-256 du manifeste vérifiée".to_string(),
+            Checked::Lock => format!("somme SHA-256 vérifiée contre {}", lock.display()),
+            Checked::Recorded => format!("somme SHA-256 enregistrée dans {}", lock.display()),
+            Checked::Nothing => "aucune somme à vérifier".to_string(),
         };
-        match outcome {
+        match f.outcome {
             FetchOutcome::Downloaded(n) => {
-                eprintln!("ifn: {key}: downloaded {n} bytes, {checked}")
+                eprintln!("ifn : {key} : {n} octets téléchargés, {checked}")
             }
-            FetchOutcome::Present => eprintln!("ifn: {key}: already present, {checked}"),
-            FetchOutcome::NoUrl => {
-                eprintln!("ifn: {key}: no official URL in the manifest: place the file by hand")
-            }
+            FetchOutcome::Present => eprintln!("ifn : {key} : déjà présent, {checked}"),
+            FetchOutcome::NoUrl => match manifest.dataset(key).ok().and_then(|d| d.page.clone()) {
+                Some(page) => eprintln!(
+                    "ifn : {key} : pas d'adresse de téléchargement directe dans le manifeste : téléchargez-le depuis {page}"
+                ),
+                None => eprintln!(
+                    "ifn : {key} : pas d'adresse officielle dans le manifeste : placez le fichier à la main"
+                ),
+            },
         }
     }
     Ok(())

@@ -1,6 +1,11 @@
-//! `ifn fetch`: downloads the files a manifest lists (those with a `url`), resuming partial
-//! downloads with HTTP Range requests into `<file>.part`, checking the SHA-256, then renaming:
-//! a file at its final path is always complete and verified.
+//! `ifn fetch`: downloads the files a manifest lists (those with a `url`), streaming to
+//! `<file>.part`, resuming an interrupted download with an HTTP Range request, checking the
+//! SHA-256, then renaming: a file at its final path is always complete and verified.
+//!
+//! Producers publish no checksum, so a manifest may give none: the first download then
+//! records the SHA-256, size, URL and date in a lock file beside the manifest
+//! (`<manifest>.lock`, see [`lock`]), and every later download or re-run is checked against
+//! it. Messages are in French: they reach the user as they are.
 
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
@@ -11,11 +16,15 @@ use thiserror::Error;
 
 use crate::manifest::Manifest;
 
+pub mod lock;
+
+pub use lock::{LockEntry, LockFile};
+
 /// Errors of a download.
 #[derive(Debug, Error)]
 pub enum FetchError {
-    /// A local file could not be written.
-    #[error("{path}")]
+    /// A local file could not be read or written.
+    #[error("{path} : lecture ou écriture impossible")]
     Io {
         /// The file.
         path: PathBuf,
@@ -24,7 +33,7 @@ pub enum FetchError {
         source: std::io::Error,
     },
     /// The HTTP request failed.
-    #[error("dataset '{key}': GET {url}: {message}")]
+    #[error("jeu de données « {key} » : GET {url} : {message}")]
     Http {
         /// Dataset key.
         key: String,
@@ -33,8 +42,8 @@ pub enum FetchError {
         /// What failed.
         message: String,
     },
-    /// The file downloaded does not have the manifest's checksum.
-    #[error("dataset '{key}': {url}: SHA-256 {found}, the manifest expects {expected}; the partial file was removed")]
+    /// The file does not have the checksum of the manifest or of the lock file.
+    #[error("jeu de données « {key} » : {url} : SHA-256 {found}, alors que {origin} attend {expected} ; {action}")]
     Checksum {
         /// Dataset key.
         key: String,
@@ -44,21 +53,83 @@ pub enum FetchError {
         found: String,
         /// Checksum expected.
         expected: String,
+        /// Where the expected checksum comes from (the manifest or the lock file).
+        origin: String,
+        /// What was done and what the user can do.
+        action: String,
+    },
+    /// The lock file is unreadable.
+    #[error("fichier de verrou {path}, ligne {line} : {message} ; corrigez-le ou supprimez-le pour le réécrire")]
+    Lock {
+        /// The lock file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
     },
 }
 
 /// What happened to one dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchOutcome {
-    /// Downloaded (bytes).
+    /// Downloaded (bytes received in this run).
     Downloaded(u64),
-    /// Already present with the right checksum.
+    /// Already present with the expected checksum.
     Present,
     /// No URL in the manifest.
     NoUrl,
 }
 
-fn sha256_file(path: &Path) -> std::io::Result<String> {
+/// How the checksum of a file was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// Against the manifest's `sha256`.
+    Manifest,
+    /// Against the lock file's entry.
+    Lock,
+    /// Nothing to check against: the checksum was recorded in the lock file.
+    Recorded,
+    /// Nothing to check and no lock file (file without URL).
+    Nothing,
+}
+
+/// One dataset's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Dataset key.
+    pub key: String,
+    /// What happened.
+    pub outcome: FetchOutcome,
+    /// How the checksum was checked.
+    pub checked: Checked,
+}
+
+/// Options of [`fetch`].
+#[derive(Debug, Clone, Default)]
+pub struct FetchOptions {
+    /// Lock file to read and update (default: none; `ifn fetch` uses `<manifest>.lock`).
+    pub lock: Option<PathBuf>,
+    /// Draw a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// The lock file that goes with a manifest: `<manifest>.lock`, beside it.
+///
+/// ```
+/// use std::path::Path;
+/// assert_eq!(
+///     ifn_ingest::fetch::lock_path(Path::new("data/sources/france-official.toml")),
+///     Path::new("data/sources/france-official.toml.lock")
+/// );
+/// ```
+pub fn lock_path(manifest: &Path) -> PathBuf {
+    let mut s = manifest.as_os_str().to_os_string();
+    s.push(".lock");
+    PathBuf::from(s)
+}
+
+pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = fs::File::open(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -73,39 +144,132 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
 }
 
 /// Downloads every dataset of `manifest` that has a `url` into `out` (at its `path`).
-pub fn fetch(manifest: &Manifest, out: &Path) -> Result<Vec<(String, FetchOutcome)>, FetchError> {
+/// Checksums come from the manifest, else from the lock file; a file with neither has its
+/// checksum recorded in the lock file, which is rewritten after each file.
+pub fn fetch(
+    manifest: &Manifest,
+    out: &Path,
+    opts: &FetchOptions,
+) -> Result<Vec<Fetched>, FetchError> {
+    let mut lock = match &opts.lock {
+        Some(p) => LockFile::read(p)?,
+        None => LockFile::default(),
+    };
     let mut done = Vec::new();
+    // Several datasets may be members of one archive: it is fetched (and locked) once.
+    let mut seen: Vec<(&str, Checked)> = Vec::new();
     for d in &manifest.datasets {
+        if let Some((_, checked)) = seen.iter().find(|(p, _)| *p == d.path) {
+            done.push(Fetched {
+                key: d.key.clone(),
+                outcome: FetchOutcome::Present,
+                checked: *checked,
+            });
+            continue;
+        }
         let Some(url) = &d.url else {
-            done.push((d.key.clone(), FetchOutcome::NoUrl));
+            done.push(Fetched {
+                key: d.key.clone(),
+                outcome: FetchOutcome::NoUrl,
+                checked: Checked::Nothing,
+            });
             continue;
         };
         let target = out.join(&d.path);
-        let outcome = fetch_one(&d.key, url, d.sha256.as_deref(), &target)?;
-        done.push((d.key.clone(), outcome));
+        // An entry recorded for another URL says nothing about this one.
+        let locked = lock.get(&d.key).filter(|e| &e.url == url).cloned();
+        let (expected, checked) = match (&d.sha256, &locked) {
+            (Some(s), _) => (
+                Some((s.to_lowercase(), "le manifeste".to_string())),
+                Checked::Manifest,
+            ),
+            (None, Some(e)) => (
+                Some((
+                    e.sha256.clone(),
+                    match &opts.lock {
+                        Some(p) => format!("le verrou {}", p.display()),
+                        None => "le verrou".into(),
+                    },
+                )),
+                Checked::Lock,
+            ),
+            (None, None) => (
+                None,
+                if opts.lock.is_some() {
+                    Checked::Recorded
+                } else {
+                    Checked::Nothing
+                },
+            ),
+        };
+        let expected_ref = expected.as_ref().map(|(s, o)| (s.as_str(), o.as_str()));
+        let outcome = fetch_one(&d.key, url, expected_ref, &target, opts.progress)?;
+        if let Some(lock_file) = &opts.lock {
+            if locked.is_none() {
+                let sha256 = sha256_file(&target).map_err(|source| FetchError::Io {
+                    path: target.clone(),
+                    source,
+                })?;
+                let size = fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+                lock.set(LockEntry {
+                    key: d.key.clone(),
+                    url: url.clone(),
+                    sha256,
+                    size,
+                    fetched: lock::utc_now(),
+                });
+                lock.write(lock_file)?;
+            }
+        }
+        seen.push((d.path.as_str(), checked));
+        done.push(Fetched {
+            key: d.key.clone(),
+            outcome,
+            checked,
+        });
     }
     Ok(done)
 }
 
-/// Downloads one URL to `target`, resuming `<target>.part`, verifying `sha256` if given.
+/// Downloads one URL to `target`, resuming `<target>.part`, verifying `expected`
+/// (checksum, and where it comes from, for the message) if given. A file already at `target`
+/// is checked, not downloaded again.
 pub fn fetch_one(
     key: &str,
     url: &str,
-    sha256: Option<&str>,
+    expected: Option<(&str, &str)>,
     target: &Path,
+    progress: bool,
 ) -> Result<FetchOutcome, FetchError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| FetchError::Io { path, source }
     };
+    let mismatch =
+        |found: String, (sha, origin): (&str, &str), action: String| FetchError::Checksum {
+            key: key.to_string(),
+            url: url.to_string(),
+            found,
+            expected: sha.to_string(),
+            origin: origin.to_string(),
+            action,
+        };
     if target.is_file() {
-        match sha256 {
-            Some(s) if sha256_file(target).map_err(io(target))? == s.to_lowercase() => {
-                return Ok(FetchOutcome::Present)
-            }
-            None => return Ok(FetchOutcome::Present),
-            _ => {}
+        let Some(exp) = expected else {
+            return Ok(FetchOutcome::Present);
+        };
+        let found = sha256_file(target).map_err(io(target))?;
+        if found == exp.0 {
+            return Ok(FetchOutcome::Present);
         }
+        return Err(mismatch(
+            found,
+            exp,
+            format!(
+                "le fichier {} n'a pas été modifié : supprimez-le pour le retélécharger, ou supprimez son entrée du verrou si le producteur a publié une nouvelle version",
+                target.display()
+            ),
+        ));
     }
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent).map_err(io(parent))?;
@@ -123,6 +287,11 @@ pub fn fetch_one(
     }
     let resp = req.call().map_err(|e| http(e.to_string()))?;
     let append = have > 0 && resp.status() == 206;
+    let total = resp
+        .header("Content-Length")
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|n| n + if append { have } else { 0 });
+    let bar = progress.then(|| progress_bar(key, total, if append { have } else { 0 }));
     let mut file = OpenOptions::new()
         .create(true)
         .write(true)
@@ -134,29 +303,54 @@ pub fn fetch_one(
     let mut buf = vec![0u8; 1 << 16];
     let mut written = 0u64;
     loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| http(format!("reading the body: {e}")))?;
+        // An interrupted body leaves the `.part` file: the next run resumes it.
+        let n = reader.read(&mut buf).map_err(|e| {
+            http(format!(
+                "lecture de la réponse interrompue ({e}) ; relancez `ifn fetch` pour reprendre"
+            ))
+        })?;
         if n == 0 {
             break;
         }
         file.write_all(&buf[..n]).map_err(io(&part))?;
         written += n as u64;
+        if let Some(b) = &bar {
+            b.inc(n as u64);
+        }
     }
     file.sync_all().map_err(io(&part))?;
     drop(file);
-    if let Some(expected) = sha256 {
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(exp) = expected {
         let found = sha256_file(&part).map_err(io(&part))?;
-        if found != expected.to_lowercase() {
+        if found != exp.0 {
             let _ = fs::remove_file(&part);
-            return Err(FetchError::Checksum {
-                key: key.to_string(),
-                url: url.to_string(),
+            return Err(mismatch(
                 found,
-                expected: expected.to_string(),
-            });
+                exp,
+                "le fichier partiel a été supprimé ; si le producteur a publié une nouvelle version, supprimez son entrée du verrou (ou corrigez `sha256` dans le manifeste)".into(),
+            ));
         }
     }
     fs::rename(&part, target).map_err(io(target))?;
     Ok(FetchOutcome::Downloaded(written))
+}
+
+fn progress_bar(key: &str, total: Option<u64>, start: u64) -> indicatif::ProgressBar {
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let style = indicatif::ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, reste {eta})",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(key.to_string());
+    bar.set_position(start);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar
 }

@@ -14,11 +14,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod admin;
+pub mod archive;
 pub mod build;
 pub mod fetch;
 pub mod geography;
 pub mod manifest;
 pub mod places;
+pub mod plan;
 pub mod report;
 pub mod store;
 pub mod table;

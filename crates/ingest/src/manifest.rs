@@ -6,6 +6,10 @@
 //! build the geography and the mediation places; each `[[indicators]]` lists, in order of
 //! preference, the sources of one indicator (a column, or numerator / denominator columns, at
 //! IRIS or commune level, or a distance to the nearest point of a place dataset).
+//!
+//! A dataset may be a member of a ZIP or 7z archive (`member`), a Latin-1 CSV (`encoding`), an
+//! XLSX sheet with title rows (`sheet`, `header_row`); `[[unavailable]]` lists the catalogue
+//! indicators the manifest cannot give, with the reason and the closest substitute.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -69,6 +73,10 @@ pub struct Manifest {
     /// The indicators.
     #[serde(default)]
     pub indicators: Vec<IndicatorSpec>,
+    /// Catalogue indicators no dataset of the manifest gives, with the reason and the closest
+    /// official substitute.
+    #[serde(default)]
+    pub unavailable: Vec<UnavailableSpec>,
     /// Where the manifest was read from (for messages).
     #[serde(skip)]
     pub origin: PathBuf,
@@ -206,6 +214,18 @@ pub struct DatasetSpec {
     /// Policy for duplicated codes.
     #[serde(default)]
     pub duplicates: Duplicates,
+    /// The file at `path` is an archive (`.zip` or `.7z`) and the data is this member of it
+    /// (a path inside the archive; `*` matches any characters, `/` included).
+    pub member: Option<String>,
+    /// Text encoding of a CSV: `utf-8` (default) or `latin-1` (read as Windows-1252).
+    pub encoding: Option<TextEncoding>,
+    /// XLSX: 1-based row of the header (default: the first row holding `code_column`).
+    pub header_row: Option<usize>,
+    /// Size in bytes of the file as published, when the producer announces it (for `ifn build
+    /// --plan` and the expected download size).
+    pub size: Option<u64>,
+    /// The producer's page describing the dataset (variables, documentation).
+    pub page: Option<String>,
     /// Source CRS when the file does not declare one (e.g. `EPSG:2154`).
     pub crs: Option<String>,
     /// Columns used, by role (`code`, `name`, `commune`, `type`, `departement`, `lat`, `lon`,
@@ -226,6 +246,30 @@ pub struct DatasetSpec {
     /// *unmatched*, so that `--strict` only fails on the unexpected.
     #[serde(default)]
     pub ignore: Vec<IgnoreRule>,
+}
+
+/// Text encoding of a delimited file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum TextEncoding {
+    /// UTF-8 (a byte-order mark is skipped).
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// ISO-8859-1 / Windows-1252, as some producers still publish.
+    #[serde(rename = "latin-1")]
+    Latin1,
+}
+
+/// A catalogue indicator the manifest cannot give.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnavailableSpec {
+    /// Indicator key (as in the catalogue).
+    pub indicator: String,
+    /// Why no dataset gives it.
+    pub reason: String,
+    /// The closest official substitute, if any.
+    pub substitute: Option<String>,
 }
 
 /// Rows of a table to leave out on purpose: exact codes and/or codes matching a pattern.
@@ -319,6 +363,7 @@ impl DatasetSpec {
             separator: self.separator.unwrap_or(';') as u8,
             skip_lines: self.skip_lines,
             decimal_comma: self.decimal == Some(','),
+            encoding: self.encoding.unwrap_or_default(),
         }
     }
 }
@@ -437,6 +482,14 @@ impl Manifest {
             .chain(self.places.iter())
         {
             self.dataset(k)?;
+        }
+        for u in &self.unavailable {
+            if self.indicators.iter().any(|i| i.key == u.indicator) {
+                return Err(self.invalid(format!(
+                    "indicator '{}' is both in [[indicators]] and in [[unavailable]]",
+                    u.indicator
+                )));
+            }
         }
         for ind in &self.indicators {
             if ind.sources.is_empty() {

@@ -40,6 +40,7 @@ impl Gen {
             separator: [b';', b',', b'\t'][self.below(3)],
             skip_lines: self.below(3),
             decimal_comma: self.below(2) == 1,
+            ..Default::default()
         }
     }
     /// Text that looks like a CSV file: pieces rich in separators, quotes, line ends,

@@ -74,6 +74,15 @@ pub enum BuildError {
         #[source]
         source: VectorError,
     },
+    /// An archive named by the manifest could not be read.
+    #[error("dataset '{key}'")]
+    Archive {
+        /// Dataset key.
+        key: String,
+        /// The cause.
+        #[source]
+        source: crate::archive::ArchiveError,
+    },
     /// An administrative JSON file could not be read.
     #[error("dataset '{key}'")]
     Admin {

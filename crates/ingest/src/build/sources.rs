@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::archive::extract_member;
 use crate::manifest::{DatasetSpec, Format, Manifest};
 use crate::report::BuildReport;
 use crate::table::Table;
@@ -36,12 +37,7 @@ impl Sources<'_> {
     pub fn table(&self, key: &str) -> Result<(DatasetSpec, Table), BuildError> {
         let (spec, path) = self.file(key)?;
         let t = match spec.format {
-            Format::Csv => Table::read_csv(&path, &spec.csv_options()),
-            Format::Xlsx => Table::read_xlsx(
-                &path,
-                spec.sheet.as_deref().unwrap_or("Sheet1"),
-                spec.code_column.as_deref().unwrap_or("CODGEO"),
-            ),
+            Format::Csv | Format::Xlsx => Table::read_dataset(&spec, &path),
             _ => {
                 return Err(BuildError::Role {
                     key: spec.key.clone(),
@@ -69,7 +65,29 @@ impl Sources<'_> {
             .iter()
             .map(|r| col(&spec, r))
             .collect::<Result<Vec<_>, _>>()?;
-        let data = read_vector(&path, &fields, spec.crs.as_deref()).map_err(|source| {
+        // A layer inside an archive is extracted (with its sidecar files) to a temporary
+        // folder that lives until the layer is read.
+        let extracted = match &spec.member {
+            Some(member) => {
+                let archive = |source| BuildError::Archive {
+                    key: key.to_string(),
+                    source,
+                };
+                let dir = tempfile::tempdir().map_err(|e| {
+                    archive(crate::archive::ArchiveError::Read {
+                        path: std::env::temp_dir(),
+                        source: e,
+                    })
+                })?;
+                let file = extract_member(&path, member, dir.path()).map_err(archive)?;
+                Some((dir, file))
+            }
+            None => None,
+        };
+        let layer = extracted
+            .as_ref()
+            .map_or(path.as_path(), |(_, f)| f.as_path());
+        let data = read_vector(layer, &fields, spec.crs.as_deref()).map_err(|source| {
             BuildError::Vector {
                 key: key.to_string(),
                 source,

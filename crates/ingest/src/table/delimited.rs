@@ -4,6 +4,10 @@
 use std::path::Path;
 
 use super::{string_frame, CsvOptions, Table, TableError};
+use crate::manifest::TextEncoding;
+
+const NOT_UTF8: &str = "not UTF-8 text: re-encode the file as UTF-8, or set \
+                        `encoding = \"latin-1\"` in the manifest if the producer publishes it in Latin-1";
 
 impl Table {
     /// Reads a delimited file.
@@ -32,6 +36,12 @@ impl Table {
             }
         }
         bytes.drain(..start);
+        if opts.encoding == TextEncoding::Latin1 {
+            // Windows-1252 is the superset of ISO-8859-1 that producers actually write; every
+            // byte decodes, so there is no error to report.
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            bytes = text.into_owned().into_bytes();
+        }
         if let Err(e) = std::str::from_utf8(&bytes) {
             let line = opts.skip_lines
                 + 1
@@ -51,7 +61,7 @@ impl Table {
                 path: path.to_path_buf(),
                 line,
                 column: format!("field {}", field + 1),
-                message: "not UTF-8 text: re-encode the file as UTF-8".into(),
+                message: NOT_UTF8.into(),
             });
         }
         let (header, rows, lines) = read_records(&bytes, path, opts)?;
@@ -169,7 +179,7 @@ fn csv_error(
             path: path.to_path_buf(),
             line: line(pos.as_ref()),
             column: format!("field {}", err.field() + 1),
-            message: "not UTF-8 text: re-encode the file as UTF-8".into(),
+            message: NOT_UTF8.into(),
         },
         _ => TableError::Malformed {
             path: path.to_path_buf(),

@@ -11,13 +11,15 @@ use std::path::PathBuf;
 use polars::prelude::*;
 use thiserror::Error;
 
-use crate::manifest::CodeKind;
+use crate::manifest::{CodeKind, TextEncoding};
 
 mod cells;
+mod dataset;
 mod delimited;
 mod xlsx;
 
 pub use cells::{normalize_code, parse_number};
+pub use xlsx::XlsxHeader;
 
 /// Errors reading a table.
 #[derive(Debug, Error)]
@@ -106,6 +108,9 @@ pub enum TableError {
         /// Second line.
         second: usize,
     },
+    /// The archive holding the table could not be read.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
     /// The workbook could not be read.
     #[error("{path}: {message}")]
     Xlsx {
@@ -125,6 +130,8 @@ pub struct CsvOptions {
     pub skip_lines: usize,
     /// Decimal comma (`12,5`).
     pub decimal_comma: bool,
+    /// Text encoding of the file.
+    pub encoding: TextEncoding,
 }
 
 impl Default for CsvOptions {
@@ -133,6 +140,7 @@ impl Default for CsvOptions {
             separator: b';',
             skip_lines: 0,
             decimal_comma: false,
+            encoding: TextEncoding::Utf8,
         }
     }
 }

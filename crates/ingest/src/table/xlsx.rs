@@ -4,16 +4,41 @@ use std::path::Path;
 
 use super::{string_frame, Table, TableError};
 
+/// Where the header of a sheet is.
+#[derive(Debug, Clone, Copy)]
+pub enum XlsxHeader<'a> {
+    /// The first row holding this cell (the code column's name).
+    Holding(&'a str),
+    /// This 1-based row of the sheet.
+    Row(usize),
+}
+
 impl Table {
     /// Reads a sheet of an XLSX workbook, the header being the first row that holds
     /// `header_column` (INSEE puts title rows above the header).
     pub fn read_xlsx(path: &Path, sheet: &str, header_column: &str) -> Result<Table, TableError> {
-        use calamine::{open_workbook, Data, Reader, Xlsx};
+        let bytes = std::fs::read(path).map_err(|source| TableError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Table::parse_xlsx(bytes, path, sheet, XlsxHeader::Holding(header_column))
+    }
+
+    /// Parses an XLSX workbook already in memory (e.g. a member of a ZIP archive); `path`
+    /// names it in messages.
+    pub fn parse_xlsx(
+        bytes: Vec<u8>,
+        path: &Path,
+        sheet: &str,
+        header: XlsxHeader<'_>,
+    ) -> Result<Table, TableError> {
+        use calamine::{Data, Reader, Xlsx};
         let xerr = |message: String| TableError::Xlsx {
             path: path.to_path_buf(),
             message,
         };
-        let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| xerr(format!("{e}")))?;
+        let mut wb: Xlsx<_> =
+            Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| xerr(format!("{e}")))?;
         let range = wb
             .worksheet_range(sheet)
             .map_err(|e| xerr(format!("sheet '{sheet}': {e}")))?;
@@ -32,15 +57,26 @@ impl Table {
         };
         let rows: Vec<Vec<Option<String>>> =
             range.rows().map(|r| r.iter().map(cell).collect()).collect();
-        let header_idx = rows
-            .iter()
-            .position(|r| r.iter().any(|c| c.as_deref() == Some(header_column)))
-            .ok_or_else(|| TableError::MissingColumn {
-                path: path.to_path_buf(),
-                line: range.start().map_or(1, |(r, _)| r as usize + 1),
-                column: header_column.to_string(),
-                available: format!("no row of sheet '{sheet}' holds it"),
-            })?;
+        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+        let header_idx = match header {
+            XlsxHeader::Holding(column) => rows
+                .iter()
+                .position(|r| r.iter().any(|c| c.as_deref() == Some(column)))
+                .ok_or_else(|| TableError::MissingColumn {
+                    path: path.to_path_buf(),
+                    line: first_row + 1,
+                    column: column.to_string(),
+                    available: format!("no row of sheet '{sheet}' holds it"),
+                })?,
+            XlsxHeader::Row(row) => match row.checked_sub(first_row + 1) {
+                Some(i) if i < rows.len() => i,
+                _ => {
+                    return Err(xerr(format!(
+                        "sheet '{sheet}' has no row {row} (header_row in the manifest)"
+                    )))
+                }
+            },
+        };
         let header: Vec<String> = rows[header_idx]
             .iter()
             .enumerate()
@@ -51,7 +87,7 @@ impl Table {
             path: path.to_path_buf(),
             source,
         })?;
-        let header_line = range.start().map_or(0, |(r, _)| r as usize) + header_idx + 1;
+        let header_line = first_row + header_idx + 1;
         Ok(Table {
             path: path.to_path_buf(),
             df,
