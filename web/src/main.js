@@ -485,7 +485,7 @@ async function main() {
     // At IRIS level a feature is one base unit; a commune may hold several.
     const zb = state.zonesBlanches && Number(p.zones_blanches) > 0
       ? `<br>${viewer.level === 'iris' ? 'Zone blanche' : `Zones blanches : ${fmtPop(p.zones_blanches)}`}` : '';
-    const score = mode.site ? map.getFeatureState(id).score : p.score;
+    const score = mode.site ? map.getFeatureState({ ...id, source: `fillsrc-${viewer.level}` }).score : p.score;
     tip.innerHTML = `<strong>${esc(p.name)}</strong><br>IFN ${score == null ? '— (donnée manquante)' : fmt(score, 1)} · ${fmtPop(p.population)} hab.${zb}`;
     tip.style.left = `${e.point.x + 14}px`;
     tip.style.top = `${e.point.y + 14}px`;

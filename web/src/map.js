@@ -131,15 +131,19 @@ export function addTerritoryLayers(map, levels, query, tileJsons) {
         bounds: tj.bounds,
         promoteId: 'code',
       });
+    // A static site colours by feature state: the fill has a source of its own (the same
+    // archive), so that setting 35,000 colours rebuilds the fill's buffers only, not those of the
+    // outline layers, which also read states (hover, selection, comparison).
+    if (mode.site) map.addSource(`fillsrc-${level}`, { type: 'vector', url: mode.site.tilesUrl(level), promoteId: 'code' });
     map.addLayer({
       id: `fill-${level}`,
       type: 'fill',
-      source: `src-${level}`,
+      source: mode.site ? `fillsrc-${level}` : `src-${level}`,
       'source-layer': level,
       layout: { visibility: 'none' },
       paint: {
         'fill-color': scoreColourExpression(),
-        'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.95, 0.82],
+        'fill-opacity': mode.site ? 0.85 : ['case', ['boolean', ['feature-state', 'hover'], false], 0.95, 0.82],
         'fill-outline-color': 'rgba(255,255,255,0.6)',
       },
     });
@@ -534,7 +538,7 @@ export function markCompared(map, levels, list) {
  * hover) — without fetching any tile.
  */
 export function setStaticValues(map, level, codes, values, scores) {
-  const source = `src-${level}`;
+  const source = `fillsrc-${level}`;
   if (!map.getSource(source)) return;
   for (let i = 0; i < codes.length; i++) {
     const v = values[i];

@@ -113,7 +113,7 @@ describe('static site (ifn site)', { concurrency: false, skip: !BIN && 'IFN_BIN 
     const before = await page.evaluate(() => {
       const { map, level } = window.ifnViewer;
       const f = map.queryRenderedFeatures({ layers: [`fill-${level}`] });
-      return { at: window.ifnViewer.recolouredAt, states: f.slice(0, 50).map((x) => [x.properties.code, map.getFeatureState({ source: `src-${level}`, sourceLayer: level, id: x.properties.code }).v]) };
+      return { at: window.ifnViewer.recolouredAt, states: f.slice(0, 50).map((x) => [x.properties.code, map.getFeatureState({ source: `fillsrc-${level}`, sourceLayer: level, id: x.properties.code }).v]) };
     });
     const requests = ctx.server.requests.length;
     await page.$eval('#w-poverty_rate', (r) => { r.value = '5'; r.dispatchEvent(new Event('input', { bubbles: true })); });
@@ -121,7 +121,7 @@ describe('static site (ifn site)', { concurrency: false, skip: !BIN && 'IFN_BIN 
     await page.waitForTimeout(300);
     const after = await page.evaluate((codes) => {
       const { map, level } = window.ifnViewer;
-      return codes.map((c) => map.getFeatureState({ source: `src-${level}`, sourceLayer: level, id: c }).v);
+      return codes.map((c) => map.getFeatureState({ source: `fillsrc-${level}`, sourceLayer: level, id: c }).v);
     }, before.states.map(([c]) => c));
     const changed = after.filter((v, i) => v !== before.states[i][1]).length;
     assert.ok(changed > 0, 'some colours changed');
