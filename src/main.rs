@@ -37,6 +37,9 @@ enum Command {
     Diagnostic(cmd::diagnostic::DiagnosticArgs),
     /// Analyse a selection: what it changed, how robust each rank is, which indicators overlap.
     Analyse(cmd::analyse::AnalyseArgs),
+    /// Compare two vintages of a store, the COG changes between them resolved (merged, split,
+    /// renamed communes).
+    Evolution(cmd::evolution::EvolutionArgs),
     /// Summarise a store (levels, counts, indicators, sources) and time its loading.
     Info(cmd::info::InfoArgs),
 }
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Diagnostic(a) => cmd::diagnostic::run(a),
         Command::Info(a) => cmd::info::run(a),
         Command::Analyse(a) => cmd::analyse::run(a),
+        Command::Evolution(a) => cmd::evolution::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,8 +12,8 @@
 //!   order) forms a re-established commune under a new code, its IRIS renumbered under it;
 //! - plausible **drifts** of the values, deterministic: fibre deployed (no-THD share × 0.45 to
 //!   0.85), 4G a little better (× 0.8 to 1), an older population (+0.3 to +1.6 points of
-//!   65+), every other value × (1 ± 6 %), populations × 0.97 to 1.04; missing values stay
-//!   missing.
+//!   65+), every other value × (1 ± 6 %), rounded to two decimals; populations × 0.97 to
+//!   1.04; missing values stay missing.
 //!
 //! The table of changes between the two vintages comes with it, in INSEE's format.
 
@@ -353,11 +353,13 @@ fn drift(v1: &Dataset, units: &mut [BaseUnit]) -> Array2<f64> {
                 _ => v * (0.94 + 0.12 * drawn),
             };
             let percent = catalogue.indicator(key).is_some_and(|d| d.unit == "%");
-            values[[r, c]] = if percent {
+            let next = if percent {
                 next.clamp(0.0, 100.0)
             } else {
                 next.max(0.0)
             };
+            // Two decimals, as vintage 1 and the producers publish them.
+            values[[r, c]] = (next * 100.0).round() / 100.0;
         }
     }
     values

@@ -22,7 +22,7 @@ pub enum EvolutionError {
     },
     /// A row or the header of the table of changes is not in INSEE's format.
     #[error("table des changements du COG {origin}, ligne {line}{}: {message}",
-        if column.is_empty() { String::new() } else { format!(", colonne {column} ") })]
+        if column.is_empty() { " ".to_string() } else { format!(", colonne {column} ") })]
     Changes {
         /// Where the table came from.
         origin: String,
