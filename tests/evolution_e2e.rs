@@ -19,11 +19,23 @@ fn demo_vintage_2_writes_a_store_with_its_table_of_changes_and_evolution_reads_b
     let o = ifn(&["demo", "--vintage", "2", "--out", v2s]);
     assert!(o.status.success(), "{}", stderr(&o));
     let table = std::fs::read_to_string(v2.join("mvtcommune.csv")).unwrap();
-    assert!(table.starts_with("MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,"));
-    assert!(table.lines().any(|l| l.starts_with("32,2025-01-01,COM,X2021,")));
+    assert!(
+        table.starts_with("MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,")
+    );
+    assert!(table
+        .lines()
+        .any(|l| l.starts_with("32,2025-01-01,COM,X2021,")));
 
     // The store's own table is used without --changes.
-    let o = ifn(&["evolution", "--from", "demo", "--to", v2s, "--level", "commune"]);
+    let o = ifn(&[
+        "evolution",
+        "--from",
+        "demo",
+        "--to",
+        v2s,
+        "--level",
+        "commune",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let (csv, err) = (stdout(&o), stderr(&o));
     assert!(err.contains("Création de commune nouvelle"), "{err}");
@@ -31,12 +43,24 @@ fn demo_vintage_2_writes_a_store_with_its_table_of_changes_and_evolution_reads_b
     assert_eq!(merged[2], "fusion");
     assert_eq!(merged[3], "X2019 X2021");
     assert_eq!(merged[4], "800");
-    assert!(!csv.lines().any(|l| l.starts_with("X2021,")), "followed into X2019");
+    assert!(
+        !csv.lines().any(|l| l.starts_with("X2021,")),
+        "followed into X2019"
+    );
 
     // The same from the embedded vintages, as JSON.
     let o = ifn(&[
-        "evolution", "--from", "demo:1", "--to", "demo:2", "--level", "commune", "--format",
-        "json", "--top", "3",
+        "evolution",
+        "--from",
+        "demo:1",
+        "--to",
+        "demo:2",
+        "--level",
+        "commune",
+        "--format",
+        "json",
+        "--top",
+        "3",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
@@ -49,10 +73,22 @@ fn demo_vintage_2_writes_a_store_with_its_table_of_changes_and_evolution_reads_b
 fn evolution_with_another_table_writes_its_file_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("evolution.csv");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/data/fixtures/mvtcommune-small.csv");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/fixtures/mvtcommune-small.csv"
+    );
     let o = ifn(&[
-        "evolution", "--from", "demo", "--to", "demo:2", "--level", "commune", "--changes",
-        fixture, "--out", out.to_str().unwrap(),
+        "evolution",
+        "--from",
+        "demo",
+        "--to",
+        "demo:2",
+        "--level",
+        "commune",
+        "--changes",
+        fixture,
+        "--out",
+        out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let csv = std::fs::read_to_string(&out).unwrap();
@@ -68,17 +104,40 @@ fn evolution_refuses_a_bad_table_an_unknown_vintage_and_writes_nothing() {
     std::fs::write(&bad, "MOD,DATE_EFF\n32,2019-01-01\n").unwrap();
     let out = dir.path().join("out.csv");
     let o = ifn(&[
-        "evolution", "--from", "demo", "--to", "demo:2", "--level", "commune", "--changes",
-        bad.to_str().unwrap(), "--out", out.to_str().unwrap(),
+        "evolution",
+        "--from",
+        "demo",
+        "--to",
+        "demo:2",
+        "--level",
+        "commune",
+        "--changes",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
     ]);
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("mvt.csv") && e.contains("TYPECOM_AV"), "{e}");
     assert!(!out.exists());
-    let o = ifn(&["evolution", "--from", "demo:7", "--to", "demo:2", "--level", "commune"]);
+    let o = ifn(&[
+        "evolution",
+        "--from",
+        "demo:7",
+        "--to",
+        "demo:2",
+        "--level",
+        "commune",
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("millésime inconnu"), "{}", stderr(&o));
-    let o = ifn(&["demo", "--vintage", "3", "--out", dir.path().join("x").to_str().unwrap()]);
+    let o = ifn(&[
+        "demo",
+        "--vintage",
+        "3",
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(!dir.path().join("x").exists());
 }

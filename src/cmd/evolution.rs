@@ -59,24 +59,33 @@ pub enum EvolutionFormat {
 /// A vintage: a store folder or `demo[:N]`, with the table of changes it carries (from the
 /// previous vintage), if any.
 pub fn load_vintage(spec: &str) -> Result<(Territory, Option<CogChanges>)> {
-    if let Some(rest) = spec.strip_prefix("demo") {
-        let n = match rest {
-            "" => 1,
-            r => match r.strip_prefix(':').and_then(|n| n.parse::<u32>().ok()) {
-                Some(n) => n,
-                None => bail!("« {spec} » : écrivez demo, demo:1 ou demo:2 (ou un dossier de magasin)"),
-            },
-        };
-        if !Path::new(spec).exists() {
-            return ifn_core::demo::vintage(n).with_context(|| {
-                format!(
-                    "« {spec} » : millésime inconnu de la démonstration (1 à {})",
-                    ifn_core::demo::LATEST_VINTAGE
-                )
-            });
-        }
-    }
+    // A folder of that name wins over the demo's names.
     let dir = Path::new(spec);
+    if dir.exists() {
+        return load_store(dir);
+    }
+    let Some(rest) = spec.strip_prefix("demo") else {
+        return load_store(dir);
+    };
+    let n = match rest {
+        "" => 1,
+        r => match r.strip_prefix(':').and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) => n,
+            None => {
+                bail!("« {spec} » : écrivez demo, demo:1 ou demo:2, ou le dossier d'un magasin")
+            }
+        },
+    };
+    ifn_core::demo::vintage(n).with_context(|| {
+        format!(
+            "« {spec} » : millésime inconnu de la démonstration (1 à {})",
+            ifn_core::demo::LATEST_VINTAGE
+        )
+    })
+}
+
+/// A store folder with the table of changes it carries (`mvtcommune.csv`), if any.
+pub fn load_store(dir: &Path) -> Result<(Territory, Option<CogChanges>)> {
     let territory = ifn_ingest::read_store(dir)
         .with_context(|| format!("chargement du magasin {}", dir.display()))?;
     let path = dir.join(STORE_CHANGES_FILE);

@@ -26,7 +26,9 @@ use super::names::NameGen;
 use super::{generate, DEMO_SEED};
 use crate::catalogue::Catalogue;
 use crate::dataset::{BaseUnit, Dataset};
-use crate::evolution::{CogChange, CogChanges, CogCommune, MOD_NEW_COMMUNE, MOD_RENAME, MOD_RESTORE};
+use crate::evolution::{
+    CogChange, CogChanges, CogCommune, MOD_NEW_COMMUNE, MOD_RENAME, MOD_RESTORE,
+};
 use crate::level::Level;
 use crate::rng::{DemoRng, SeedableRng, SplitMix64};
 use crate::territory::{Feature, SourceInfo, Territory};

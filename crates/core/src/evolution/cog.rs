@@ -234,17 +234,24 @@ impl CogChanges {
             let line = record.position().map_or(0, |p| p.line());
             let field = |k: usize| -> EvolutionResult<String> {
                 let raw = record.get(index[k]).unwrap_or_default();
-                String::from_utf8(raw.to_vec()).map(|s| s.trim().to_string()).map_err(|_| {
-                    bad(
-                        line,
-                        MVTCOMMUNE_HEADER[k],
-                        "texte qui n'est pas en UTF-8 (l'INSEE publie la table en UTF-8)".into(),
-                    )
-                })
+                String::from_utf8(raw.to_vec())
+                    .map(|s| s.trim().to_string())
+                    .map_err(|_| {
+                        bad(
+                            line,
+                            MVTCOMMUNE_HEADER[k],
+                            "texte qui n'est pas en UTF-8 (l'INSEE publie la table en UTF-8)"
+                                .into(),
+                        )
+                    })
             };
             let mod_text = field(0)?;
             let mod_code = mod_text.parse::<u16>().map_err(|_| {
-                bad(line, "MOD", format!("« {mod_text} » n'est pas un code d'événement (10, 21, 32…)"))
+                bad(
+                    line,
+                    "MOD",
+                    format!("« {mod_text} » n'est pas un code d'événement (10, 21, 32…)"),
+                )
             })?;
             let side = |o: usize| -> EvolutionResult<CogCommune> {
                 let c = CogCommune {
@@ -256,7 +263,11 @@ impl CogChanges {
                     libelle: field(o + 5)?,
                 };
                 if c.code.is_empty() {
-                    return Err(bad(line, MVTCOMMUNE_HEADER[o + 1], "code de commune vide".into()));
+                    return Err(bad(
+                        line,
+                        MVTCOMMUNE_HEADER[o + 1],
+                        "code de commune vide".into(),
+                    ));
                 }
                 Ok(c)
             };
@@ -274,7 +285,8 @@ impl CogChanges {
     pub fn write_csv(&self, out: impl Write) -> EvolutionResult<()> {
         let mut w = csv::Writer::from_writer(out);
         let write = |w: &mut csv::Writer<_>, rec: &[&str]| {
-            w.write_record(rec).map_err(|e| EvolutionError::Write(e.to_string()))
+            w.write_record(rec)
+                .map_err(|e| EvolutionError::Write(e.to_string()))
         };
         write(&mut w, &MVTCOMMUNE_HEADER)?;
         for r in &self.rows {
@@ -312,7 +324,9 @@ impl CogChanges {
             let mut step: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
             for r in self.rows.iter().filter(|r| r.date == date) {
                 if r.before.is_commune() && r.after.is_commune() {
-                    step.entry(&r.before.code).or_default().insert(&r.after.code);
+                    step.entry(&r.before.code)
+                        .or_default()
+                        .insert(&r.after.code);
                 }
             }
             let apply = |codes: &BTreeSet<String>| -> BTreeSet<String> {

@@ -33,6 +33,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// Key of the status, as serialised (`unchanged`, `merged`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Unchanged => "unchanged",
+            Status::Renamed => "renamed",
+            Status::Recoded => "recoded",
+            Status::Merged => "merged",
+            Status::Split => "split",
+            Status::New => "new",
+            Status::Removed => "removed",
+        }
+    }
+
     /// French label, as the viewer and the CSV show it.
     pub fn label_fr(self) -> &'static str {
         match self {
@@ -206,7 +219,10 @@ pub fn compare(
     let mut preimages: Vec<Vec<usize>> = vec![Vec::new(); sb.len()];
     for (i, code) in sa.codes.iter().enumerate() {
         let targets: BTreeSet<usize> = match successors.get(code) {
-            Some(next) => next.iter().filter_map(|c| b_rows.get(c.as_str()).copied()).collect(),
+            Some(next) => next
+                .iter()
+                .filter_map(|c| b_rows.get(c.as_str()).copied())
+                .collect(),
             None => b_rows.get(code.as_str()).copied().into_iter().collect(),
         };
         for &j in &targets {
@@ -252,14 +268,12 @@ pub fn compare(
                         .join(", ")
                 ),
             ),
-            ([i], None) if sa.codes[*i] != *code => (
-                Status::Recoded,
-                format!("ancien code {}", sa.codes[*i]),
-            ),
-            ([i], None) if sa.names[*i] != *name => (
-                Status::Renamed,
-                format!("ancien nom {}", sa.names[*i]),
-            ),
+            ([i], None) if sa.codes[*i] != *code => {
+                (Status::Recoded, format!("ancien code {}", sa.codes[*i]))
+            }
+            ([i], None) if sa.names[*i] != *name => {
+                (Status::Renamed, format!("ancien nom {}", sa.names[*i]))
+            }
             _ => (Status::Unchanged, String::new()),
         };
         let population_before = if sources.is_empty() {

@@ -30,8 +30,8 @@ mod tests;
 use std::io::Write;
 
 pub use cog::{
-    mod_label, CogChange, CogChanges, CogCommune, CogEvent, MOD_MERGE, MOD_NEW_COMMUNE,
-    MOD_RENAME, MOD_RESTORE, MVTCOMMUNE_HEADER,
+    mod_label, CogChange, CogChanges, CogCommune, CogEvent, MOD_MERGE, MOD_NEW_COMMUNE, MOD_RENAME,
+    MOD_RESTORE, MVTCOMMUNE_HEADER,
 };
 pub use compare::{
     compare, Evolution, IndicatorEvolution, Status, StatusCounts, TerritoryEvolution,

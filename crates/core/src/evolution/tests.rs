@@ -23,7 +23,15 @@ fn demo_evolution(level: Level, with_changes: bool) -> Evolution {
     let (t2, changes) = demo::vintage(2).unwrap();
     let (a, b) = (engine(demo::generate()), engine(t2));
     let changes = changes.filter(|_| with_changes);
-    compare(&a, &tout_age(&a), &b, &tout_age(&b), level, changes.as_ref()).unwrap()
+    compare(
+        &a,
+        &tout_age(&a),
+        &b,
+        &tout_age(&b),
+        level,
+        changes.as_ref(),
+    )
+    .unwrap()
 }
 
 fn row(m: u16, date: &str, av: &str, ap: &str) -> CogChange {
@@ -105,8 +113,13 @@ fn a_bad_event_code_and_a_bad_encoding_name_their_line_and_column() {
         "{e}"
     );
     // Latin-1 « ô » (0xF4) where UTF-8 is expected, in NCCENR_AP of line 2.
-    let latin1 = String::from_utf8(good).unwrap().replacen("Valserhône", "Valserh\u{1}ne", 1);
-    let latin1: Vec<u8> = latin1.bytes().map(|b| if b == 1 { 0xF4 } else { b }).collect();
+    let latin1 = String::from_utf8(good)
+        .unwrap()
+        .replacen("Valserhône", "Valserh\u{1}ne", 1);
+    let latin1: Vec<u8> = latin1
+        .bytes()
+        .map(|b| if b == 1 { 0xF4 } else { b })
+        .collect();
     let e = CogChanges::read_csv(latin1.as_slice(), "mvt.csv")
         .unwrap_err()
         .to_string();
@@ -142,14 +155,21 @@ fn the_same_vintage_twice_changes_nothing() {
     let e = compare(&a, &s, &a, &s, Level::Epci, None).unwrap();
     assert_eq!(e.counts().keys().collect::<Vec<_>>(), [&Status::Unchanged]);
     assert!(e.territories.iter().all(|t| t.difference == Some(0.0)));
-    assert!(e.biggest_changes(3).iter().all(|t| t.difference == Some(0.0)));
+    assert!(e
+        .biggest_changes(3)
+        .iter()
+        .all(|t| t.difference == Some(0.0)));
 }
 
 #[test]
 fn without_the_table_merged_communes_are_removed_and_split_ones_new() {
     let e = demo_evolution(Level::Commune, false);
     let c = e.counts();
-    assert_eq!(c[&Status::Removed], 4, "the 7 merged communes make 3: 4 codes gone");
+    assert_eq!(
+        c[&Status::Removed],
+        4,
+        "the 7 merged communes make 3: 4 codes gone"
+    );
     assert_eq!(c[&Status::New], 1, "the re-established commune");
     assert_eq!(e.get("X2021").unwrap().status, Status::Removed);
 }
@@ -162,7 +182,11 @@ fn with_the_table_every_commune_is_followed() {
     assert_eq!(c.get(&Status::New), None);
     assert_eq!(c[&Status::Merged], 3);
     assert_eq!(c[&Status::Renamed], 1);
-    assert_eq!(c[&Status::Split], 2, "the parent and the re-established commune");
+    assert_eq!(
+        c[&Status::Split],
+        2,
+        "the parent and the re-established commune"
+    );
     assert_eq!(e.events.len(), 5);
     let split = e.get("X3101").unwrap();
     assert_eq!(split.sources, ["X3003"]);
@@ -205,11 +229,19 @@ fn hand_checked_figures_of_a_merged_and_an_unchanged_commune() {
     assert_eq!(m.population_after, Some(815.0));
     assert_relative_eq!(m.score_before.unwrap(), 7.9240625, epsilon = 1e-9);
     assert_relative_eq!(m.score_after.unwrap(), 6395.5 / 815.0, epsilon = 1e-9);
-    assert_relative_eq!(m.difference.unwrap(), 6395.5 / 815.0 - 7.9240625, epsilon = 1e-9);
+    assert_relative_eq!(
+        m.difference.unwrap(),
+        6395.5 / 815.0 - 7.9240625,
+        epsilon = 1e-9
+    );
     let o = older(m);
     assert_relative_eq!(o.raw_before.unwrap(), 17.583, epsilon = 1e-9);
     assert_relative_eq!(o.raw_after.unwrap(), 15073.85 / 815.0, epsilon = 1e-9);
-    let poverty = m.indicators.iter().find(|i| i.key == "poverty_rate").unwrap();
+    let poverty = m
+        .indicators
+        .iter()
+        .find(|i| i.key == "poverty_rate")
+        .unwrap();
     assert_relative_eq!(poverty.raw_before.unwrap(), 24.68, epsilon = 1e-9);
 
     let u = e.get("X1005").unwrap();
