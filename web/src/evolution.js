@@ -113,7 +113,7 @@ export function initEvolution({ map, levels, viewer, el, legend, classLegend, on
   }
 
   function render(d) {
-    const counts = Object.entries(d.counts).map(([k, n]) => `${fmtPop(n)} ${esc(k)}`).join(', ');
+    const counts = Object.entries(d.counts).map(([k, n]) => `${esc(k)} : ${fmtPop(n)}`).join(', ');
     const events = d.events.length
       ? `<ul id="evolution-events">${d.events.map((e) => `<li><strong>${esc(e.label)}</strong> (${esc(e.date)}) :
           ${e.before.map((c) => `${esc(c.name)} (${esc(c.code)})`).join(', ')} → ${e.after.map((c) => `${esc(c.name)} (${esc(c.code)})`).join(', ')}</li>`).join('')}</ul>`

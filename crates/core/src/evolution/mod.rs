@@ -133,7 +133,7 @@ impl Evolution {
         let counts = self
             .counts()
             .into_iter()
-            .map(|(s, n)| format!("{n} {}", s.label_fr()))
+            .map(|(s, n)| format!("{} : {n}", s.label_fr()))
             .collect::<Vec<_>>()
             .join(", ");
         lines.push(format!("Territoires ({}) : {counts}.", self.level));
