@@ -265,3 +265,24 @@ fn a_csv_has_one_line_per_territory_and_six_columns_per_indicator() {
     assert!(lines[1].starts_with("X1,"), "{}", lines[1]);
     assert!(e.summary_fr()[0].starts_with("5 changement(s)"));
 }
+
+proptest::proptest! {
+    // The fuzz target of the table reader: any bytes after INSEE's header are read or refused,
+    // never a panic; a table that is read maps, groups and writes back to itself.
+    #[test]
+    fn any_table_is_read_or_refused_without_panicking(
+        body in proptest::collection::vec(proptest::sample::select(
+            b"0123,;\n\"XCOMD-abc\xC3\xA9\xFF ".to_vec()), 0..200)
+    ) {
+        let mut bytes = MVTCOMMUNE_HEADER.join(",").into_bytes();
+        bytes.push(b'\n');
+        bytes.extend(body);
+        if let Ok(t) = CogChanges::read_csv(bytes.as_slice(), "fuzz.csv") {
+            let _ = t.successors();
+            let _ = t.events();
+            let mut out = Vec::new();
+            t.write_csv(&mut out).unwrap();
+            proptest::prop_assert_eq!(CogChanges::read_csv(out.as_slice(), "back.csv").unwrap(), t);
+        }
+    }
+}
