@@ -6,8 +6,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
-  BASE, endSession, frNumber, pixels, session, shot, startSession, territoryPoints, waitIdle,
+  BASE, endSession, frNumber, here, pixels, session, shot, startSession, territoryPoints, waitIdle,
 } from './helpers.mjs';
 
 const EVOLUTION = process.env.IFN_EVOLUTION_URL;
@@ -91,6 +93,12 @@ describe('ifn web viewer: Évolution', { concurrency: false }, () => {
     assert.ok(await page.isHidden('#legend'));
     assert.match(await page.textContent('#legend-evolution'), /plus fragile/);
     await shot(page, 'evolution-02-map');
+    // axe-core (as in a11y.test.mjs): no serious or critical violation with the tab, its table
+    // and the legend of the change shown.
+    await page.addScriptTag({ content: fs.readFileSync(path.join(here, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8') });
+    const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = axe.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+    assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], 'axe on the Évolution tab');
     await page.click('#evolution-map');
     await waitIdle(page);
     assert.ok(await page.isHidden('#legend-evolution'));
