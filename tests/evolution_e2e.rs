@@ -1,6 +1,56 @@
 //! End-to-end tests of `ifn demo --vintage 2` and `ifn evolution`.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
 use crate::cli::{ifn, stderr, stdout};
+use crate::server_e2e::http_get;
+
+/// A running `ifn serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `ifn serve` with `args` on a free port.
+fn serve(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ifn"))
+        .args(["serve", "--port", "0", "--bind", "127.0.0.1"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ifn runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .expect("a start line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in the start line: {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// The JSON body of a GET.
+fn get_json(addr: &str, target: &str) -> (u16, serde_json::Value) {
+    let (status, raw) = http_get(addr, target);
+    let at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head")
+        + 4;
+    (status, serde_json::from_slice(&raw[at..]).expect("JSON"))
+}
 
 /// The line of `code` in a CSV, split into cells (no cell of these tests holds a comma).
 fn line_of<'a>(csv: &'a str, code: &str) -> Vec<&'a str> {
@@ -140,4 +190,31 @@ fn evolution_refuses_a_bad_table_an_unknown_vintage_and_writes_nothing() {
     ]);
     assert!(!o.status.success());
     assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn serve_compares_a_store_with_an_earlier_one_using_the_table_it_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = dir.path().join("v2");
+    let o = ifn(&["demo", "--vintage", "2", "--out", v2.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let server = serve(&["--store", v2.to_str().unwrap(), "--compare-store", "demo"]);
+    let (status, info) = get_json(&server.addr, "/api/evolution");
+    assert_eq!(status, 200);
+    assert_eq!(info["available"], true);
+    assert_eq!(
+        info["has_changes"], true,
+        "the store's mvtcommune.csv is used"
+    );
+    let (status, e) = get_json(&server.addr, "/api/evolution/commune?codes=X2019");
+    assert_eq!(status, 200);
+    assert_eq!(e["territories"][0]["status"], "merged");
+    // Plain `ifn serve` has one vintage: the route says how to get two.
+    let plain = serve(&[]);
+    let (status, e) = get_json(&plain.addr, "/api/evolution/commune");
+    assert_eq!(status, 404);
+    assert!(
+        e["error"].as_str().unwrap().contains("--demo-vintage 2"),
+        "{e}"
+    );
 }
