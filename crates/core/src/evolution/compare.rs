@@ -180,6 +180,64 @@ fn aggregate(s: &LevelScores, rows: &[usize], value: impl Fn(usize) -> f64) -> O
     (weight > 0.0).then(|| sum / weight)
 }
 
+/// Notes for IRIS that a change of their commune renumbered (IRIS level only).
+struct IrisNotes<'a> {
+    /// Commune of each IRIS of A and B, in the order of the IRIS level's scores.
+    communes: Option<(Vec<&'a str>, Vec<&'a str>)>,
+    /// Communes of A named by the table, with their successors.
+    successors: &'a BTreeMap<String, BTreeSet<String>>,
+    /// Communes of B that hold the territory of a commune of A named by the table.
+    touched: BTreeSet<&'a str>,
+}
+
+impl<'a> IrisNotes<'a> {
+    fn new(
+        level: Level,
+        a: &'a Engine,
+        b: &'a Engine,
+        successors: &'a BTreeMap<String, BTreeSet<String>>,
+    ) -> Self {
+        let communes = (level == Level::Iris && !successors.is_empty()).then(|| {
+            let of = |e: &'a Engine| {
+                e.dataset()
+                    .units()
+                    .iter()
+                    .map(|u| u.commune.as_str())
+                    .collect()
+            };
+            (of(a), of(b))
+        });
+        let touched = successors.values().flatten().map(String::as_str).collect();
+        IrisNotes {
+            communes,
+            successors,
+            touched,
+        }
+    }
+
+    /// Note for IRIS `i` of A, absent from B.
+    fn before(&self, i: usize) -> Option<String> {
+        let commune = self.communes.as_ref()?.0[i];
+        let next = self.successors.get(commune)?;
+        Some(format!(
+            "IRIS de la commune {commune}, devenue {} (table des changements du COG) : IRIS \
+             renumérotées, comparez au niveau commune",
+            next.iter().cloned().collect::<Vec<_>>().join(", ")
+        ))
+    }
+
+    /// Note for IRIS `j` of B, absent from A.
+    fn after(&self, j: usize) -> Option<String> {
+        let commune = self.communes.as_ref()?.1[j];
+        self.touched.contains(commune).then(|| {
+            format!(
+                "IRIS de la commune {commune}, issue d'un changement du COG : IRIS \
+                 renumérotées, comparez au niveau commune"
+            )
+        })
+    }
+}
+
 /// Compares vintage A (`a`, scored with `selection_a`) with vintage B at `level`. At commune
 /// level, communes are matched through `changes` (INSEE's table of changes between the two):
 /// a commune nouvelle is compared with the population-weighted aggregate of its former
@@ -204,10 +262,13 @@ pub fn compare(
     }
     let sa = a.score(level, selection_a)?;
     let sb = b.score(level, selection_b)?;
-    let successors = match (level, changes) {
-        (Level::Commune, Some(c)) => c.successors(),
+    let commune_successors = changes.map(CogChanges::successors).unwrap_or_default();
+    let successors = match level {
+        Level::Commune => commune_successors.clone(),
         _ => BTreeMap::new(),
     };
+    // At IRIS level the table (of communes) cannot match IRIS renumbered after a change: say so.
+    let iris_note = IrisNotes::new(level, a, b, &commune_successors);
     let b_rows: BTreeMap<&str, usize> = sb
         .codes
         .iter()
@@ -246,7 +307,9 @@ pub fn compare(
         let (status, note) = match (sources.as_slice(), split_from) {
             ([], _) => (
                 Status::New,
-                "aucun territoire du millésime A ne lui correspond".to_string(),
+                iris_note
+                    .after(j)
+                    .unwrap_or_else(|| "aucun territoire du millésime A ne lui correspond".into()),
             ),
             (_, Some(&i)) => (
                 Status::Split,
@@ -357,10 +420,13 @@ pub fn compare(
             score_after: None,
             difference: None,
             indicators,
-            note: if successors.is_empty() {
-                "absent du millésime B (sans table des changements du COG pour le suivre)".into()
-            } else {
-                "absent du millésime B et de la table des changements du COG".into()
+            note: match iris_note.before(i) {
+                Some(note) => note,
+                None if changes.is_none() => {
+                    "absent du millésime B (sans table des changements du COG pour le suivre)"
+                        .into()
+                }
+                None => "absent du millésime B et de la table des changements du COG".into(),
             },
         });
     }

@@ -286,3 +286,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn renumbered_iris_say_to_compare_at_commune_level() {
+    let e = demo_evolution(Level::Iris, true);
+    let gone = e.get("X20210000").unwrap();
+    assert_eq!(gone.status, Status::Removed);
+    assert!(
+        gone.note.contains("X2019") && gone.note.contains("niveau commune"),
+        "{}",
+        gone.note
+    );
+    let new = e.get("X20190002").unwrap();
+    assert_eq!(new.status, Status::New);
+    assert!(new.note.contains("niveau commune"), "{}", new.note);
+    // An IRIS of an unchanged commune is matched by its code.
+    assert_eq!(e.get("X10050001").unwrap().status, Status::Unchanged);
+}
