@@ -131,3 +131,31 @@ fn vintage_2_keeps_every_base_unit_and_its_contour_under_its_new_code() {
         .iter()
         .all(|u| u.code.starts_with(&u.commune)));
 }
+
+#[test]
+fn vintage_2_values_drift_plausibly() {
+    let v1 = generate();
+    let (v2, _) = vintage(2).unwrap();
+    let col = |t: &Territory, key: &str| -> Vec<f64> {
+        let c = t.dataset.indicator_index(key).unwrap();
+        t.dataset.values().column(c).to_vec()
+    };
+    // Units keep their order where the code did not change (vintage 2 is sorted by code).
+    let row = |t: &Territory, code: &str| {
+        t.dataset
+            .units()
+            .iter()
+            .position(|u| u.code == code)
+            .unwrap()
+    };
+    let (a, b) = (row(&v1, "X10050001"), row(&v2, "X10050001"));
+    assert_eq!(
+        col(&v1, "library_distance")[a],
+        col(&v2, "library_distance")[b],
+        "the places did not move"
+    );
+    assert!(col(&v2, "no_thd_coverage_rate")[b] <= col(&v1, "no_thd_coverage_rate")[a]);
+    assert!(col(&v2, "older_65_rate")[b] > col(&v1, "older_65_rate")[a]);
+    let missing = |t: &Territory| col(t, "poverty_rate").iter().filter(|v| v.is_nan()).count();
+    assert_eq!(missing(&v1), missing(&v2), "secret cells stay secret");
+}

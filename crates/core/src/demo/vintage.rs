@@ -12,7 +12,8 @@
 //!   order) forms a re-established commune under a new code, its IRIS renumbered under it;
 //! - plausible **drifts** of the values, deterministic: fibre deployed (no-THD share × 0.45 to
 //!   0.85), 4G a little better (× 0.8 to 1), an older population (+0.3 to +1.6 points of
-//!   65+), every other value × (1 ± 6 %), rounded to two decimals; populations × 0.97 to
+//!   65+), distances to places unchanged (the places did not move), every other value
+//!   × (1 ± 6 %), rounded to two decimals; populations × 0.97 to
 //!   1.04; missing values stay missing.
 //!
 //! The table of changes between the two vintages comes with it, in INSEE's format.
@@ -352,6 +353,8 @@ fn drift(v1: &Dataset, units: &mut [BaseUnit]) -> Array2<f64> {
                 "no_thd_coverage_rate" => v * (0.45 + 0.40 * drawn),
                 "no_4g_coverage_rate" => v * (0.8 + 0.2 * drawn),
                 "older_65_rate" => v + 0.3 + 1.3 * drawn,
+                // The places did not move: distances to them stay.
+                k if k.contains("distance") => v,
                 _ => v * (0.94 + 0.12 * drawn),
             };
             let percent = catalogue.indicator(key).is_some_and(|d| d.unit == "%");
