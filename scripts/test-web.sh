@@ -54,8 +54,21 @@ if ! curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
 fi
 echo "test-web: server up on port $port"
 
+# A second server comparing the demo's vintage 2 with vintage 1, for the « Évolution » view.
+eport="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+"$CARGO_TARGET_DIR/debug/ifn" serve --demo-vintage 2 --port "$eport" >>"$log" 2>&1 &
+evolution_pid=$!
+trap 'stop_server; kill "$evolution_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$eport/health" >/dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+
 status=0
-(cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/*.test.mjs) || status=$?
+(cd "$root/web" && IFN_BASE_URL="http://127.0.0.1:$port" IFN_EVOLUTION_URL="http://127.0.0.1:$eport" \
+  node --test --test-concurrency=1 tests/*.test.mjs) || status=$?
+kill "$evolution_pid" 2>/dev/null || true
+wait "$evolution_pid" 2>/dev/null || true
 
 # The static site (`ifn site` of the demo) served by a plain Range-honouring file server, with no
 # ifn process: the map draws, the browser's scores equal `ifn score`'s, a weight change fetches no
@@ -75,7 +88,7 @@ stop_france() {
     wait "$france_pid" 2>/dev/null || true
   fi
 }
-trap 'stop_server; stop_france' EXIT
+trap 'stop_server; stop_france; kill "$evolution_pid" 2>/dev/null || true' EXIT
 if [ -d "$data" ]; then
   store="$(mktemp -d -t ifn-france-store.XXXXXX)"
   rmdir "$store"

@@ -39,6 +39,9 @@ enum Command {
     Analyse(cmd::analyse::AnalyseArgs),
     /// Write a static site (viewer, tables, tile archives) that any static host serves.
     Site(cmd::site::SiteArgs),
+    /// Compare two vintages of a store, the COG changes between them resolved (merged, split,
+    /// renamed communes).
+    Evolution(cmd::evolution::EvolutionArgs),
     /// Summarise a store (levels, counts, indicators, sources) and time its loading.
     Info(cmd::info::InfoArgs),
 }
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Info(a) => cmd::info::run(a),
         Command::Analyse(a) => cmd::analyse::run(a),
         Command::Site(a) => cmd::site::run(a),
+        Command::Evolution(a) => cmd::evolution::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

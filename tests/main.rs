@@ -6,6 +6,7 @@
 mod analyse_e2e;
 mod cli;
 mod diagnostic_e2e;
+mod evolution_e2e;
 mod export_e2e;
 mod fetch;
 mod local_e2e;

@@ -5,6 +5,7 @@ pub mod build;
 pub mod common;
 pub mod demo;
 pub mod diagnostic;
+pub mod evolution;
 pub mod export;
 pub mod fetch;
 pub mod info;

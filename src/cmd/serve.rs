@@ -8,7 +8,10 @@ use anyhow::{Context, Result};
 use clap::Args;
 use ifn_server::AppState;
 
+use ifn_server::routes::evolution::Comparison;
+
 use super::common::{catalogue, load_territory, LocalIndicatorArgs};
+use super::evolution::{load_store, load_vintage, read_changes};
 
 /// Arguments of `ifn serve`.
 #[derive(Debug, Args)]
@@ -27,13 +30,45 @@ pub struct ServeArgs {
     pub catalogue: Option<PathBuf>,
     #[command(flatten)]
     pub local: LocalIndicatorArgs,
+    /// Earlier vintage to compare the store with (the « Évolution » view and
+    /// `/api/evolution`): a store folder, or `demo` / `demo:1` for the demo's first vintage.
+    #[arg(long, value_name = "STORE")]
+    pub compare_store: Option<String>,
+    /// INSEE's table of changes from --compare-store to the store (`mvtcommune`, CSV).
+    /// Default: the `mvtcommune.csv` of the store, if it has one.
+    #[arg(long, value_name = "FILE", requires = "compare_store")]
+    pub changes: Option<PathBuf>,
+    /// Without --store: serve this vintage of the demo (1, the default, or 2). Vintage 2 is
+    /// compared with vintage 1 unless --compare-store says otherwise.
+    #[arg(long, conflicts_with = "store")]
+    pub demo_vintage: Option<u32>,
 }
 
 /// Runs `ifn serve` until Ctrl-C (or SIGTERM).
 pub fn run(args: ServeArgs) -> Result<()> {
-    let territory = load_territory(args.store.as_ref())?;
+    let (territory, carried) = match (&args.store, args.demo_vintage) {
+        (None, Some(n)) => load_vintage(&format!("demo:{n}")).context("--demo-vintage")?,
+        (Some(dir), _) => load_store(dir)?,
+        (None, None) => (load_territory(None)?, None),
+    };
     let cat = catalogue(args.catalogue.as_deref())?;
     let (territory, cat) = args.local.apply_to_territory(territory, cat)?;
+    let compare_spec = match (&args.compare_store, args.demo_vintage) {
+        (Some(spec), _) => Some(spec.clone()),
+        (None, Some(n)) if n > 1 => Some(format!("demo:{}", n - 1)),
+        _ => None,
+    };
+    let comparison = match compare_spec {
+        None => None,
+        Some(spec) => {
+            let (earlier, _) = load_vintage(&spec).context("--compare-store")?;
+            let changes = match &args.changes {
+                Some(p) => Some(read_changes(p)?),
+                None => carried,
+            };
+            Some(Comparison::new(earlier, cat.clone(), changes))
+        }
+    };
     let addr: SocketAddr = format!("{}:{}", args.bind, args.port)
         .parse()
         .with_context(|| {
@@ -48,7 +83,13 @@ pub fn run(args: ServeArgs) -> Result<()> {
         .context("démarrage de l'environnement d'exécution asynchrone")?;
     runtime.block_on(async move {
         let name = territory.meta.name.clone();
-        let state = tokio::task::spawn_blocking(move || AppState::new(territory, cat))
+        let state = tokio::task::spawn_blocking(move || {
+            let state = AppState::new(territory, cat);
+            match comparison {
+                Some(c) => state.with_comparison(c),
+                None => state,
+            }
+        })
             .await
             .context("préparation du magasin")?;
         let listener = tokio::net::TcpListener::bind(addr)

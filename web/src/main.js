@@ -17,6 +17,7 @@ import {
 import { compareCsv, profileLabels, renderCompare } from './panel.js';
 import { renderDetail, renderDetailMessage } from './detail.js';
 import { initAnalyse } from './analyse.js';
+import { initEvolution } from './evolution.js';
 import { PLACE_SHAPES, SHAPE_NAMES } from './icons.js';
 import { initControls } from './controls.js';
 import { initTable } from './table.js';
@@ -131,6 +132,7 @@ async function main() {
   viewer.labels = addLabelLayers(map, levels);
   // Assigned once the panel is wired (below); level changes before that have nothing to redo.
   let analyse = null;
+  let evolution = null;
 
   // ---------------------------------------------------------------- level
   const currentLevel = () => (state.level === 'auto' ? autoLevel(levels, map.getZoom()) : state.level);
@@ -145,6 +147,7 @@ async function main() {
     applyColour();
     applyZonesBlanches();
     if (analyse) analyse.refresh();
+    if (evolution) evolution.refresh();
     if (viewer.table) viewer.table.refresh();
   }
   map.on('zoom', applyLevel);
@@ -285,7 +288,7 @@ async function main() {
   }
 
   // ---------------------------------------------------------------- panel: detail and comparison
-  const TABS = ['detail', 'compare', 'analyse'];
+  const TABS = ['detail', 'compare', 'analyse', 'evolution'];
   // Where focus goes back when the panel closes: what had it when the panel opened.
   let panelOpener = null;
   function openPanel(tab) {
@@ -302,6 +305,7 @@ async function main() {
     document.body.classList.toggle('panel-wide', tab === 'compare' && state.selection.length > 2);
     document.body.style.setProperty('--compared-n', String(Math.min(6, state.selection.length)));
     if (tab === 'analyse' && analyse) analyse.refresh();
+    if (tab === 'evolution' && evolution) evolution.refresh();
   }
   for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => openPanel(t));
   document.querySelector('.ifn-tabs').addEventListener('keydown', (e) => {
@@ -337,6 +341,7 @@ async function main() {
     }
   });
   $('open-analyse').addEventListener('click', () => openPanel('analyse'));
+  $('open-evolution').addEventListener('click', () => openPanel('evolution'));
   $('panel-close').addEventListener('click', closePanel);
 
   const inSelection = (level, code) => state.selection.some((t) => t.level === level && t.code === code);
@@ -571,6 +576,7 @@ async function main() {
     if (state.detail) showDetail(state.detail.level, state.detail.code, { tab: false });
     if (state.selection.length) refreshCompare();
     analyse.refresh();
+    evolution.refresh();
     table.refresh();
   }
   const onControlChange = (kind) => {
@@ -584,6 +590,13 @@ async function main() {
     map, levels, viewer, catalogue, el: $('analyse'), legend: $('legend-analyse'), classLegend: $('legend'),
     onOpen: (level, code) => showDetail(level, code),
   });
+  evolution = initEvolution({
+    map, levels, viewer, el: $('evolution'), legend: $('legend-evolution'), classLegend: $('legend'),
+    onOpen: (level, code) => showDetail(level, code),
+  });
+  viewer.evolution = evolution;
+  // The header button appears only when the server compares two vintages.
+  evolution.info.then((i) => { $('open-evolution').hidden = !i.available; });
   // The table view: the displayed level as a sortable, filterable table (the map without a map).
   const table = initTable({
     el: $('table-view'), viewer, catalogue,

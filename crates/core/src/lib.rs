@@ -43,6 +43,7 @@ pub mod dataset;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod evolution;
 pub mod geodesy;
 pub mod level;
 pub mod local;

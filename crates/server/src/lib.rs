@@ -105,6 +105,8 @@ pub fn router(state: AppState) -> Router {
             "/api/analyse/correlations/{level}",
             get(routes::analyse::correlations),
         )
+        .route("/api/evolution", get(routes::evolution::info))
+        .route("/api/evolution/{level}", get(routes::evolution::evolution))
         .route("/api/places", get(routes::api::places))
         .route("/api/places/facets", get(routes::api::place_facets))
         .route("/api/export/{file}", get(routes::export::export))

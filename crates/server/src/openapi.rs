@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{analyse, api, export, fonts, labels, style, table, tiles};
+use crate::routes::{analyse, api, evolution, export, fonts, labels, style, table, tiles};
 
 /// The API description.
 #[derive(OpenApi)]
@@ -26,6 +26,8 @@ use crate::routes::{analyse, api, export, fonts, labels, style, table, tiles};
         analyse::delta,
         analyse::robustness,
         analyse::correlations,
+        evolution::info,
+        evolution::evolution,
         api::places,
         api::place_facets,
         export::export,
@@ -42,6 +44,7 @@ use crate::routes::{analyse, api, export, fonts, labels, style, table, tiles};
         (name = "store", description = "The loaded store, its catalogue and rules"),
         (name = "territories", description = "Scores and details of territories"),
         (name = "analyse", description = "The analyst's bench: what a re-weighting changed, how robust each rank is, which indicators overlap"),
+        (name = "evolution", description = "Two vintages side by side, the COG changes between them resolved (merged, split and renamed communes)"),
         (name = "places", description = "Digital-mediation places"),
         (name = "exports", description = "Files: GIS exports and the printable diagnostic"),
         (name = "tiles", description = "Vector tiles and TileJSON"),

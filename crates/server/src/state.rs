@@ -74,6 +74,8 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct AppState {
     pub(crate) inner: Arc<Inner>,
+    /// The earlier vintage the store is compared with (`/api/evolution`), if any.
+    compare: Option<Arc<crate::routes::evolution::Comparison>>,
 }
 
 /// WGS84 bbox of a contour, `None` when empty.
@@ -163,6 +165,7 @@ impl AppState {
                 exports: cache::with_budget(EXPORT_CACHE_BYTES, 16 << 20, Some(1)),
                 robustness: cache::with_budget(ROBUSTNESS_CACHE_BYTES, 4 << 20, Some(4)),
             }),
+            compare: None,
         };
         // The label points (seconds for the communes of France) are computed while the
         // server starts answering; a label tile asked before waits for them.
@@ -186,6 +189,17 @@ impl AppState {
             );
             labels
         })
+    }
+
+    /// The state comparing the store with an earlier vintage (`/api/evolution`).
+    pub fn with_comparison(mut self, compare: crate::routes::evolution::Comparison) -> AppState {
+        self.compare = Some(Arc::new(compare));
+        self
+    }
+
+    /// The earlier vintage the store is compared with, if any.
+    pub fn comparison(&self) -> Option<Arc<crate::routes::evolution::Comparison>> {
+        self.compare.clone()
     }
 
     /// The scoring engine.

@@ -16,6 +16,9 @@
 mod grid;
 mod names;
 mod values;
+mod vintage;
+
+pub use vintage::{vintage, LATEST_VINTAGE, VINTAGE_2_DATE};
 
 use std::collections::BTreeMap;
 

@@ -86,3 +86,76 @@ fn demo_values_look_like_real_ones() {
         "activity IRIS"
     );
 }
+
+#[test]
+fn vintage_1_is_the_demo_and_vintage_2_is_deterministic() {
+    let (v1, none) = vintage(1).unwrap();
+    assert!(none.is_none());
+    assert_eq!(v1.dataset.units(), generate().dataset.units());
+    let ((a, ca), (b, cb)) = (vintage(2).unwrap(), vintage(2).unwrap());
+    assert_eq!(a.dataset.units(), b.dataset.units());
+    assert_eq!(ca, cb);
+    assert!(vintage(0).is_none() && vintage(LATEST_VINTAGE + 1).is_none());
+}
+
+#[test]
+fn vintage_2_keeps_every_base_unit_and_its_contour_under_its_new_code() {
+    use geo::Area;
+    let v1 = generate();
+    let (v2, _) = vintage(2).unwrap();
+    assert_eq!(v1.dataset.units().len(), v2.dataset.units().len());
+    let area = |t: &Territory, level: Level| -> f64 {
+        t.geometries[&level]
+            .iter()
+            .map(|f| f.geometry.unsigned_area())
+            .sum()
+    };
+    for level in [Level::Iris, Level::Commune] {
+        let (a, b) = (area(&v1, level), area(&v2, level));
+        assert!((a - b).abs() < 1e-9 * a, "{level}: {a} vs {b}");
+    }
+    let communes = |t: &Territory| {
+        t.dataset
+            .units()
+            .iter()
+            .map(|u| u.commune.clone())
+            .collect::<HashSet<_>>()
+    };
+    // 7 communes merge into 3, one is re-established: 4 fewer, 1 more.
+    assert_eq!(communes(&v2).len(), communes(&v1).len() - 4 + 1);
+    assert_eq!(v2.geometries[&Level::Commune].len(), communes(&v2).len());
+    // Every unit's code starts with its commune's, as INSEE numbers IRIS.
+    assert!(v2
+        .dataset
+        .units()
+        .iter()
+        .all(|u| u.code.starts_with(&u.commune)));
+}
+
+#[test]
+fn vintage_2_values_drift_plausibly() {
+    let v1 = generate();
+    let (v2, _) = vintage(2).unwrap();
+    let col = |t: &Territory, key: &str| -> Vec<f64> {
+        let c = t.dataset.indicator_index(key).unwrap();
+        t.dataset.values().column(c).to_vec()
+    };
+    // Units keep their order where the code did not change (vintage 2 is sorted by code).
+    let row = |t: &Territory, code: &str| {
+        t.dataset
+            .units()
+            .iter()
+            .position(|u| u.code == code)
+            .unwrap()
+    };
+    let (a, b) = (row(&v1, "X10050001"), row(&v2, "X10050001"));
+    assert_eq!(
+        col(&v1, "library_distance")[a],
+        col(&v2, "library_distance")[b],
+        "the places did not move"
+    );
+    assert!(col(&v2, "no_thd_coverage_rate")[b] <= col(&v1, "no_thd_coverage_rate")[a]);
+    assert!(col(&v2, "older_65_rate")[b] > col(&v1, "older_65_rate")[a]);
+    let missing = |t: &Territory| col(t, "poverty_rate").iter().filter(|v| v.is_nan()).count();
+    assert_eq!(missing(&v1), missing(&v2), "secret cells stay secret");
+}

@@ -11,9 +11,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 mod analyse;
+mod evolution;
 mod table;
 
 pub use analyse::*;
+pub use evolution::*;
 pub use table::*;
 
 /// `Some(v)` for a finite number, `None` (JSON `null`) otherwise.

@@ -3,6 +3,7 @@
 pub mod analyse;
 pub mod api;
 pub mod detail;
+pub mod evolution;
 pub mod export;
 pub mod fonts;
 pub mod labels;
