@@ -6,6 +6,7 @@
 
 import { LEVEL_LABELS, fmt, fmtPop } from './config.js';
 import { esc } from './esc.js';
+import { mode } from './api.js';
 
 /** Territories listed in the table of the biggest changes. */
 const TOP = 15;
@@ -56,10 +57,14 @@ export function initEvolution({ map, levels, viewer, el, legend, classLegend, on
     <div id="evolution-body" aria-live="polite"></div>
   </div>`;
   const $ = (id) => el.querySelector(`#${id}`);
-  const info = getJson('/api/evolution').then((i) => {
+  // A static site has one vintage and no server to compare with.
+  const asked = mode.site
+    ? Promise.resolve({ available: false, hint: 'La comparaison de deux millésimes nécessite le serveur ifn (ce site est statique).' })
+    : getJson('/api/evolution');
+  const info = asked.then((i) => {
     if (!i.available) {
       el.dataset.available = 'false';
-      $('evolution-scope').textContent = 'Pas de second millésime sur ce serveur : la vue Évolution est indisponible.';
+      $('evolution-scope').textContent = mode.site ? 'Vue Évolution indisponible sur un site statique.' : 'Pas de second millésime sur ce serveur : la vue Évolution est indisponible.';
       $('evolution-body').innerHTML = `<p id="evolution-unavailable">${esc(i.hint || '')}</p>`;
       el.dataset.ready = 'true';
     } else {
