@@ -131,6 +131,35 @@ describe('static site (ifn site)', { concurrency: false, skip: !BIN && 'IFN_BIN 
     await page.close();
   });
 
+  test('search, detail card and table view work from the static files', async () => {
+    const { page, errors } = await openSite();
+    // Search: a commune by the start of its name, words in any order.
+    const name = await page.evaluate(async () => (await window.ifnViewer.static.site.territories('commune')).names[0]);
+    const words = name.split(/[\s-]+/).filter((w) => w.length > 2);
+    await page.fill('#search-input', words.reverse().join(' ').slice(0, 40));
+    await page.waitForSelector('#search-opt-0', { timeout: 10_000 });
+    await page.click('#search-opt-0');
+    await page.waitForFunction(() => document.getElementById('detail-score')?.textContent.trim().length > 0, null, { timeout: 10_000 });
+    const card = await page.evaluate(() => ({ title: document.getElementById('detail-title').textContent, score: document.getElementById('detail-score').textContent }));
+    assert.ok(card.title.length > 0);
+    // The card's score is the one computed for the level, rounded as the rules say.
+    const expected = await page.evaluate(async () => {
+      const v = window.ifnViewer;
+      const d = v.detail;
+      const s = await v.static.levelScores(d.level, v.query);
+      return { level: d.level, total: s.total[s.row.get(d.code)], shown: d.total };
+    });
+    assert.equal(expected.shown, expected.total);
+    assert.match(await page.textContent('#detail'), /nécessite le serveur ifn/, 'the diagnostic says it needs the server');
+    // The table view of the displayed level.
+    await page.click('#toggle-table');
+    await page.waitForFunction(() => /territoire/.test(document.getElementById('table-status')?.textContent || ''), null, { timeout: 20_000 });
+    const rows = await page.$$eval('#table-view tbody tr', (r) => r.length);
+    assert.ok(rows > 0, 'table rows');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('what needs the server says so', async () => {
     const { page } = await openSite();
     await page.click('#export-btn');
