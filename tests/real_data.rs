@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod reference;
+
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("IFN_SHARED_DATA")
         .map(PathBuf::from)
@@ -145,5 +147,48 @@ fn the_store_carries_its_build_report_and_provenance() {
             .as_str()
             .is_some_and(|n| n.starts_with("134 rows ignored"))),
         "{sig}"
+    );
+}
+
+/// Spearman of ifn's département totals (Tout âge, default selection) against the published
+/// IFN 2020 département table, measured on the store without 4G (0.2196, 98 départements),
+/// rounded down: it must not fall.
+const MIN_SPEARMAN: f64 = 0.21;
+/// Mean absolute difference (ifn's scale) measured on the store without 4G (1.0889), rounded
+/// up: it must not grow.
+const MAX_MEAN_ABSOLUTE_DIFFERENCE: f64 = 1.10;
+
+#[test]
+fn departement_totals_stay_as_close_to_the_published_ifn_as_before() {
+    let Some(data) = shared_data() else { return };
+    if store().is_none() {
+        return;
+    }
+    let population: std::collections::HashMap<String, f64> = score("commune")
+        .iter()
+        .filter_map(|r| Some((r[0].to_string(), r[2].parse().ok()?)))
+        .collect();
+    let published = reference::departement_table(
+        &data.join("reference/ifn-2020-iris-par-region"),
+        &population,
+    );
+    let (mut ifn, mut refv) = (Vec::new(), Vec::new());
+    for r in score("departement") {
+        if let (Some(p), Ok(t)) = (published.get(&r[0]), r[3].parse::<f64>()) {
+            ifn.push(t);
+            refv.push(*p);
+        }
+    }
+    assert!(ifn.len() >= 90, "{} départements compared", ifn.len());
+    let rho = reference::spearman(&ifn, &refv);
+    let mad = reference::mean_absolute_difference(&ifn, &refv);
+    println!(
+        "published IFN 2020 vs ifn, {} départements: Spearman {rho:.4}, mean absolute difference {mad:.4}",
+        ifn.len()
+    );
+    assert!(rho >= MIN_SPEARMAN, "Spearman {rho} < {MIN_SPEARMAN}");
+    assert!(
+        mad <= MAX_MEAN_ABSOLUTE_DIFFERENCE,
+        "mean absolute difference {mad} > {MAX_MEAN_ABSOLUTE_DIFFERENCE}"
     );
 }
