@@ -276,6 +276,10 @@ pub struct IndicatorSpec {
     pub key: String,
     /// Sources, first preferred: a later source only fills units an earlier one left missing.
     pub sources: Vec<IndicatorSource>,
+    /// Missing values are statistical secrecy (not published for small units): `ifn build
+    /// --secret estimate` fills them from the enclosing territory (see `build::secret`).
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// How to compute an indicator from one dataset.
@@ -303,12 +307,31 @@ pub struct IndicatorSource {
     /// datasets.
     #[serde(default)]
     pub distance_to: Vec<String>,
+    /// `site_reach`: share of each unit's area beyond a reach of every site of these datasets
+    /// (e.g. ARCEP's 4G antenna sites).
+    pub site_reach: Option<SiteReach>,
     /// Provenance text stored with the values.
     pub provenance: String,
 }
 
 fn one() -> f64 {
     1.0
+}
+
+/// An indicator computed from point sites: `100 ×` the share of a unit's area farther than
+/// `reach_m` from every site, estimated on a regular grid of points (see `build::coverage4g`).
+/// Each site dataset gives `columns.x`, `columns.y` (in its `crs`, default WGS84) and
+/// `columns.technology` (a 0/1 column: only rows with 1 are sites).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteReach {
+    /// Keys of the site datasets (CSV).
+    pub sites: Vec<String>,
+    /// Reach of a site, in metres (great-circle distance).
+    pub reach_m: f64,
+    /// Step of the sampling grid, in metres (smaller for small units, so that each gets
+    /// enough points).
+    pub grid_m: f64,
 }
 
 impl DatasetSpec {
@@ -447,15 +470,28 @@ impl Manifest {
                 for p in &s.distance_to {
                     self.dataset(p)?;
                 }
+                if let Some(r) = &s.site_reach {
+                    for k in &r.sites {
+                        self.dataset(k)?;
+                    }
+                    if r.sites.is_empty() || !(r.reach_m > 0.0) || !(r.grid_m > 0.0) {
+                        return Err(self.invalid(format!(
+                            "indicator '{}', source '{}': `site_reach` needs `sites` and \
+                             positive `reach_m` and `grid_m`",
+                            ind.key, s.dataset
+                        )));
+                    }
+                }
                 let kinds = [
                     s.column.is_some(),
                     s.denominator.is_some(),
                     !s.distance_to.is_empty(),
+                    s.site_reach.is_some(),
                 ];
                 if kinds.iter().filter(|k| **k).count() != 1 {
                     return Err(self.invalid(format!(
                         "indicator '{}', source '{}': give exactly one of `column`, \
-                         `numerator` + `denominator`, or `distance_to`",
+                         `numerator` + `denominator`, `distance_to` or `site_reach`",
                         ind.key, s.dataset
                     )));
                 }
@@ -465,7 +501,7 @@ impl Manifest {
                         ind.key, s.dataset
                     )));
                 }
-                if s.distance_to.is_empty() && s.level.is_none() {
+                if s.distance_to.is_empty() && s.site_reach.is_none() && s.level.is_none() {
                     return Err(self.invalid(format!(
                         "indicator '{}', source '{}': say the `level` (iris or commune)",
                         ind.key, s.dataset
