@@ -474,7 +474,8 @@ impl Manifest {
                     for k in &r.sites {
                         self.dataset(k)?;
                     }
-                    if r.sites.is_empty() || !(r.reach_m > 0.0) || !(r.grid_m > 0.0) {
+                    let positive = |x: f64| x.is_finite() && x > 0.0;
+                    if r.sites.is_empty() || !positive(r.reach_m) || !positive(r.grid_m) {
                         return Err(self.invalid(format!(
                             "indicator '{}', source '{}': `site_reach` needs `sites` and \
                              positive `reach_m` and `grid_m`",
