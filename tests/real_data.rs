@@ -192,3 +192,95 @@ fn departement_totals_stay_as_close_to_the_published_ifn_as_before() {
         "mean absolute difference {mad} > {MAX_MEAN_ABSOLUTE_DIFFERENCE}"
     );
 }
+
+#[test]
+fn the_4g_approximation_covers_every_unit_and_is_listed_in_the_report() {
+    let Some(dir) = store() else { return };
+    let t = ifn_ingest::read_store(dir).expect("read store");
+    let d = &t.dataset;
+    let j = d
+        .indicator_index("no_4g_coverage_rate")
+        .expect("4G in the store");
+    let value = |commune: &str| -> f64 {
+        let i = d
+            .units()
+            .iter()
+            .position(|u| u.commune == commune)
+            .unwrap_or_else(|| panic!("commune {commune}"));
+        d.values()[(i, j)]
+    };
+    let missing = d.values().column(j).iter().filter(|v| v.is_nan()).count();
+    assert!(missing <= 1, "{missing} units without 4G value");
+    assert!(d
+        .values()
+        .column(j)
+        .iter()
+        .all(|v| v.is_nan() || (0.0..=100.0).contains(v)));
+    // Paris 1er is covered everywhere; Saül, in the Guyane forest, almost nowhere.
+    assert_eq!(value("75101"), 0.0);
+    assert!(value("97352") > 90.0, "Saül {}", value("97352"));
+    let report = std::fs::read_to_string(dir.join("build-report.txt")).expect("report");
+    assert!(
+        report.contains("approximations:") && report.contains("no_4g_coverage_rate: 100 ×"),
+        "{report}"
+    );
+    // Tout âge is scored on its five IFN indicators.
+    let header = score("departement");
+    assert!(header.iter().all(|r| r.len() >= 9), "{:?}", header.first());
+}
+
+#[test]
+fn secret_values_are_estimated_from_the_published_values_of_the_enclosing_territory() {
+    let Some(dir) = store() else { return };
+    let t = ifn_ingest::read_store(dir).expect("read store");
+    let d = &t.dataset;
+    let j = d.indicator_index("poverty_rate").expect("poverty");
+    let units = d.units();
+    let est: Vec<usize> = (0..units.len())
+        .filter(|&i| d.estimated_from(i, j).is_some())
+        .collect();
+    assert!(est.len() > 20_000, "{} estimated", est.len());
+    // Recompute, from the published units only, the EPCI mean of one estimated unit.
+    let i = *est
+        .iter()
+        .find(|&&i| d.estimated_from(i, j) == Some(ifn_core::Level::Epci))
+        .expect("an estimate from an EPCI");
+    let (mut w, mut wv) = (0.0, 0.0);
+    for (k, u) in units.iter().enumerate() {
+        if u.epci == units[i].epci && d.estimated_from(k, j).is_none() {
+            let v = d.values()[(k, j)];
+            if v.is_finite() {
+                w += u.population;
+                wv += u.population * v;
+            }
+        }
+    }
+    assert!(w > 0.0);
+    assert!((d.values()[(i, j)] - wv / w).abs() < 1e-9);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("build-report.json")).expect("report"))
+            .expect("json");
+    let p = &report["secret"]["indicators"]["poverty_rate"];
+    assert_eq!(report["secret"]["policy"], "estimate");
+    assert_eq!(p["estimated"]["epci"].as_u64().map(|n| n as usize), {
+        let n = est
+            .iter()
+            .filter(|&&i| d.estimated_from(i, j) == Some(ifn_core::Level::Epci))
+            .count();
+        Some(n)
+    });
+    // Exports carry the mark.
+    let out = tempfile::tempdir().expect("tempdir");
+    let csv_path = out.path().join("communes.csv");
+    let st = Command::new(env!("CARGO_BIN_EXE_ifn"))
+        .args(["export", "--level", "commune", "--store"])
+        .arg(dir)
+        .arg("--out")
+        .arg(&csv_path)
+        .status()
+        .expect("run ifn export");
+    assert!(st.success());
+    let mut r = csv::Reader::from_path(&csv_path).expect("csv");
+    let h = r.headers().expect("header").clone();
+    assert!(h.iter().any(|c| c == "poverty_rate_estimee"), "{h:?}");
+}
