@@ -168,7 +168,14 @@ pub fn uncovered_share(
     let dot = |a: &[f64; 3], b: &[f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
     near.sort_by(|a, b| dot(b, &c).total_cmp(&dot(a, &c)));
     let cos_reach = (reach_m / EARTH_RADIUS_M).cos();
-    let uncovered = |p: [f64; 3]| !near.iter().any(|s| dot(s, &p) >= cos_reach);
+    let uncovered = |p: [f64; 3]| {
+        for s in &near {
+            if s[0] * p[0] + s[1] * p[1] + s[2] * p[2] >= cos_reach {
+                return false;
+            }
+        }
+        true
+    };
 
     let area_m2 = unit.unsigned_area() * M_PER_DEG * m_per_deg_lon;
     let step_m = grid_m.min((area_m2 / MIN_POINTS).sqrt()).max(1.0);
@@ -180,6 +187,15 @@ pub fn uncovered_share(
         .flat_map(|ring| {
             ring.lines()
                 .map(|l| (l.start.x, l.start.y, l.end.x, l.end.y))
+        })
+        .collect();
+    // The grid's columns are the same on every row: their sines and cosines once.
+    let columns = ((bbox.width() / dlon).ceil() as usize).max(1);
+    let lon_trig: Vec<(f64, f64)> = (0..columns)
+        .map(|k| {
+            (bbox.min().x + (k as f64 + 0.5) * dlon)
+                .to_radians()
+                .sin_cos()
         })
         .collect();
     let (mut points, mut out) = (0usize, 0usize);
@@ -197,13 +213,15 @@ pub fn uncovered_share(
         let (sin_lat, cos_lat) = lat.to_radians().sin_cos();
         for pair in crossings.chunks_exact(2) {
             // Columns of the grid inside [pair[0], pair[1]].
-            let first = ((pair[0] - bbox.min().x) / dlon - 0.5).ceil().max(0.0);
-            let mut lon = bbox.min().x + (first + 0.5) * dlon;
-            while lon <= pair[1] {
-                let (sin_lon, cos_lon) = lon.to_radians().sin_cos();
+            let first = ((pair[0] - bbox.min().x) / dlon - 0.5).ceil().max(0.0) as usize;
+            let last = ((pair[1] - bbox.min().x) / dlon - 0.5).floor();
+            if last < 0.0 {
+                continue;
+            }
+            let last = (last as usize).min(columns - 1);
+            for &(sin_lon, cos_lon) in lon_trig.get(first..=last).unwrap_or(&[]) {
                 points += 1;
                 out += usize::from(uncovered([cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]));
-                lon += dlon;
             }
         }
         lat += dlat;
