@@ -549,6 +549,25 @@ mod tests {
     }
 
     #[test]
+    fn a_site_reach_needs_a_positive_reach_and_only_one_kind_of_source() {
+        let ok = FRANCE_MANIFEST.contains("reach_m = 5000.0");
+        assert!(ok, "the France manifest has a site_reach source");
+        let text = FRANCE_MANIFEST.replace("reach_m = 5000.0", "reach_m = 0.0");
+        let e = Manifest::parse(&text, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("positive `reach_m`"), "{e}");
+        let text = FRANCE_MANIFEST.replace(
+            "reach_m = 5000.0, grid_m = 500.0 }",
+            "reach_m = 5000.0, grid_m = 500.0 }\ncolumn = \"x\"",
+        );
+        let e = Manifest::parse(&text, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exactly one of"), "{e}");
+    }
+
+    #[test]
     fn line_column_counts_characters_from_one() {
         assert_eq!(line_column("", 0), (1, 1));
         assert_eq!(line_column("é\nab", 4), (2, 2));
