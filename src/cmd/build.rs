@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ifn_ingest::build::{build, write_build, BuildOptions};
+use ifn_ingest::build::{apply_secret, build, write_build, BuildOptions, SecretPolicy};
 use ifn_ingest::manifest::Manifest;
 
 /// Arguments of `ifn build`.
@@ -30,6 +30,10 @@ pub struct BuildArgs {
     /// Replace an existing store.
     #[arg(long)]
     pub force: bool,
+    /// Statistical secrecy: `estimate` gives a secret value the value of the smallest
+    /// enclosing territory that has one (marked estimée); `leave` keeps it missing.
+    #[arg(long, default_value = "estimate")]
+    pub secret: SecretPolicy,
 }
 
 /// Runs `ifn build`.
@@ -61,12 +65,13 @@ pub fn run(args: BuildArgs) -> Result<()> {
         strict: args.strict,
         progress: std::io::stderr().is_terminal(),
     };
-    let output = build(&manifest, &opts).with_context(|| {
+    let mut output = build(&manifest, &opts).with_context(|| {
         format!(
             "construction d'un magasin à partir de {}",
             args.sources.display()
         )
     })?;
+    apply_secret(&mut output, &manifest, args.secret).context("secret statistique")?;
     write_build(&output, &out, args.force)
         .with_context(|| format!("écriture du magasin {}", out.display()))?;
     let r = &output.report;

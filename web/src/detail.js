@@ -10,6 +10,24 @@ const REFERENCE_LABELS = { france: 'France entière', region: 'région', departe
 /** Number of zones blanches codes listed in the card before "…". */
 const ZB_LISTED = 40;
 
+/** Why an estimated value is there (statistical secrecy), for its tooltip. */
+const SECRET_HINT = 'Secret statistique : valeur non publiée pour cette unité, remplacée par celle du plus petit '
+  + 'territoire englobant qui en publie une (commune, EPCI puis département), calculée sur les seules valeurs publiées.';
+
+/**
+ * Statistical secrecy: « valeur estimée (EPCI …) » under an indicator's value when it is not
+ * published (wholly or, above the base units, for part of the population).
+ */
+function estimateNote(i) {
+  const e = i.estimate;
+  if (!i.estimated || !e) return '';
+  const from = e.from ? ` (${esc(LEVEL_LABELS[e.from.level] || e.from.level)} ${esc(e.from.name)})` : '';
+  const text = e.population_share >= 0.9995
+    ? `valeur estimée${from}`
+    : `valeur estimée pour ${fmt(e.population_share * 100, 0)} % de la population${from}`;
+  return `<br><span class="ifn-estimated" data-estimated="${esc(i.key)}" title="${esc(SECRET_HINT)}">${text}<span class="fr-sr-only"> — ${esc(SECRET_HINT)}</span></span>`;
+}
+
 /** Population with its unit, or "—". */
 const pop = (x) => (x == null ? '—' : `${fmtPop(x)} hab.`);
 
@@ -113,7 +131,7 @@ export function renderDetail(el, t, { inSelection, onToggleSelection, onZoom, on
         <th scope="row"><span class="ifn-ind-label">${esc(i.label)}</span>
           ${i.selected ? `<span class="ifn-weight" title="Poids dans le score">×${fmt(i.weight, i.weight % 1 ? 1 : 0)}</span>` : ''}
           ${i.contribution != null ? `<span class="ifn-contrib" title="Points du score apportés par cet indicateur">+${fmt(i.contribution, 1)} pt</span>` : ''}</th>
-        <td title="${esc(classReading(i.class, reference, i.higher_is_fragile))}">${classCell(i.class)}<br><span class="ifn-num">${rawText(i)}</span></td>
+        <td title="${esc(classReading(i.class, reference, i.higher_is_fragile))}">${classCell(i.class)}<br><span class="ifn-num">${rawText(i)}</span>${estimateNote(i)}</td>
         ${hasDep ? `<td>${compared(i.departement, i.unit)}</td>` : ''}
         <td>${compared(i.france, i.unit)}</td>
       </tr>`;

@@ -190,6 +190,33 @@ describe('ifn web viewer: legibility', { concurrency: false }, () => {
     await page.close();
   });
 
+  test('an indicator estimated under statistical secrecy says so and from which territory', async () => {
+    // The demo store has no estimate (it is not built by `ifn build`): the real server's answer
+    // is taken and one indicator marked as the API marks an estimated value.
+    const page = await openViewer();
+    let marked = null;
+    await page.route('**/api/territories/**', async (route) => {
+      const response = await route.fetch();
+      const t = await response.json();
+      const i = t.indicators.find((x) => x.selected && x.raw != null);
+      if (i) {
+        i.estimated = true;
+        i.estimate = { population_share: 1, units: 1, units_total: 1, from: { level: 'epci', code: 'E1', name: 'CC Fictive' } };
+        marked = i.key;
+      }
+      await route.fulfill({ response, json: t });
+    });
+    const [p] = await territoryPoints(page, 1);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#detail-why [data-estimated]', { timeout: 10_000 });
+    const note = page.locator(`#detail-why tr[data-key="${marked}"] [data-estimated]`);
+    assert.match(await note.innerText(), /valeur estimée \(EPCI CC Fictive\)/);
+    assert.match(await note.getAttribute('title'), /Secret statistique/);
+    // Only the marked indicator carries the note.
+    assert.equal(await page.locator('#detail-why [data-estimated]').count(), 1);
+    await page.close();
+  });
+
   test('no uncaught error in the page', () => {
     assert.deepEqual(session.pageErrors, []);
   });

@@ -11,6 +11,14 @@ use crate::level::Level;
 /// Code of the pseudo-EPCI that gathers communes belonging to no EPCI (some islands).
 pub const NO_EPCI_CODE: &str = "ZZZZZZZZZ";
 
+/// The mark of an estimate from `level`: 1 + its position in [`Level::ALL`] (0 = published).
+fn level_mark(level: Level) -> u8 {
+    Level::ALL
+        .iter()
+        .position(|l| *l == level)
+        .map_or(0, |i| i as u8 + 1)
+}
+
 /// A base unit: an IRIS, or a commune not split into IRIS (IRIS code = commune code + `0000`).
 ///
 /// All codes are text: leading zeros, `2A`/`2B`, `97x`, 9-character IRIS and SIREN codes.
@@ -80,6 +88,9 @@ pub struct Dataset {
     indicators: Vec<String>,
     values: Array2<f64>,
     names: Names,
+    /// Statistical secrecy: for each value estimated from an enclosing territory, that
+    /// territory's level (see [`Dataset::estimated_from`]); None when no value is estimated.
+    estimates: Option<std::sync::Arc<Array2<u8>>>,
 }
 
 impl Dataset {
@@ -136,7 +147,57 @@ impl Dataset {
             indicators,
             values,
             names,
+            estimates: None,
         })
+    }
+
+    /// Marks values as *estimated* (statistical secrecy): each `(unit, indicator, level)`
+    /// says that the value of unit row `unit`, indicator column `indicator`, is not published
+    /// for the unit and was taken from its enclosing territory of `level`.
+    ///
+    /// ```
+    /// # use ifn_core::{BaseUnit, Dataset, Level};
+    /// # let u = BaseUnit { code: "010010000".into(), name: "A".into(), commune: "01001".into(),
+    /// #     epci: "200000000".into(), departement: "01".into(), region: "84".into(), population: 10.0 };
+    /// let d = Dataset::new(vec![u], vec!["poverty_rate".into()], ndarray::arr2(&[[12.0]]), Default::default())
+    ///     .unwrap()
+    ///     .with_estimates([(0, 0, Level::Departement)])
+    ///     .unwrap();
+    /// assert_eq!(d.estimated_from(0, 0), Some(Level::Departement));
+    /// ```
+    pub fn with_estimates(
+        mut self,
+        marks: impl IntoIterator<Item = (usize, usize, Level)>,
+    ) -> CoreResult<Dataset> {
+        let mut m = Array2::<u8>::zeros(self.values.dim());
+        let mut any = false;
+        for (row, col, level) in marks {
+            let Some(cell) = m.get_mut((row, col)) else {
+                return Err(DatasetError::Shape {
+                    rows: row + 1,
+                    columns: col + 1,
+                    units: self.units.len(),
+                    indicators: self.indicators.len(),
+                }
+                .into());
+            };
+            *cell = level_mark(level);
+            any = true;
+        }
+        self.estimates = any.then(|| std::sync::Arc::new(m));
+        Ok(self)
+    }
+
+    /// The level of the territory a value was estimated from (statistical secrecy), or None
+    /// for a published (or missing) value.
+    pub fn estimated_from(&self, unit: usize, indicator: usize) -> Option<Level> {
+        let m = *self.estimates.as_ref()?.get((unit, indicator))?;
+        Level::ALL.get(usize::from(m).checked_sub(1)?).copied()
+    }
+
+    /// True when some value is estimated.
+    pub fn has_estimates(&self) -> bool {
+        self.estimates.is_some()
     }
 
     /// The base units, in input order.

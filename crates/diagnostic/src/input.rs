@@ -56,6 +56,34 @@ pub struct IndicatorRow {
     pub source: String,
     /// Vintage.
     pub vintage: String,
+    /// Statistical secrecy: share (0–1) of the territory's population whose value was not
+    /// published and was estimated from an enclosing territory (0 when none).
+    pub estimated_share: f64,
+}
+
+/// Share of the population of base units `members` whose value of indicator `key` is
+/// estimated (statistical secrecy).
+fn estimated_share(dataset: &ifn_core::Dataset, members: &[usize], key: &str) -> f64 {
+    let Some(j) = dataset
+        .indicator_index(key)
+        .filter(|_| dataset.has_estimates())
+    else {
+        return 0.0;
+    };
+    let units = dataset.units();
+    let (mut pop, mut est) = (0.0, 0.0);
+    for &i in members {
+        let w = units[i].population;
+        pop += w;
+        if dataset.estimated_from(i, j).is_some() {
+            est += w;
+        }
+    }
+    if pop > 0.0 {
+        est / pop
+    } else {
+        0.0
+    }
 }
 
 /// One sub-territory in the "most fragile" table.
@@ -328,6 +356,7 @@ pub fn build_input(
                 producer: def.map_or_else(String::new, |d| d.producer.clone()),
                 source: def.map_or_else(String::new, |d| d.source.clone()),
                 vintage: def.map_or_else(String::new, |d| d.vintage.clone()),
+                estimated_share: estimated_share(dataset, &members, key),
             }
         })
         .collect();

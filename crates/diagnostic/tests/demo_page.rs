@@ -333,3 +333,67 @@ fn each_shape_has_the_legend_colour_of_its_class_with_the_web_maps_rule() {
         "the demo spreads over several classes"
     );
 }
+
+#[test]
+fn an_estimated_indicator_is_marked_with_a_footnote_giving_the_population_share() {
+    let Demo {
+        territory, index, ..
+    } = demo();
+    let d = &territory.dataset;
+    let j = d.indicator_index("poverty_rate").unwrap();
+    // Poverty of the base units of commune X1001 estimated (statistical secrecy).
+    let marks: Vec<_> = d
+        .units()
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.commune == "X1001")
+        .map(|(i, _)| (i, j, Level::Epci))
+        .collect();
+    assert!(!marks.is_empty());
+    let engine = ifn_core::Engine::new(
+        d.clone().with_estimates(marks).unwrap(),
+        ifn_core::Catalogue::builtin().clone(),
+    );
+    let sel = Selection::builder("tout-age").build(&engine).unwrap();
+    let opts = OfferOptions::default();
+    let commune = demo_input(
+        territory,
+        &engine,
+        index,
+        Level::Commune,
+        "X1001",
+        &sel,
+        &opts,
+    );
+    let html = render_html(&commune);
+    assert!(html.contains("data-figure=\"indicator-estimated-poverty_rate\""));
+    assert!(!html.contains("indicator-estimated-older_65_rate"));
+    assert!(html.contains("id=\"note-secret\""));
+    assert!(
+        html.contains(&format!("Taux de pauvreté {}", pct(1.0))),
+        "{html}"
+    );
+    // Its département is only partly estimated, and says how much.
+    let dep = &d
+        .units()
+        .iter()
+        .find(|u| u.commune == "X1001")
+        .unwrap()
+        .departement;
+    let input = demo_input(
+        territory,
+        &engine,
+        index,
+        Level::Departement,
+        dep,
+        &sel,
+        &opts,
+    );
+    let row = input
+        .indicators
+        .iter()
+        .find(|r| r.key == "poverty_rate")
+        .unwrap();
+    assert!(row.estimated_share > 0.0 && row.estimated_share < 1.0);
+    assert!(render_html(&input).contains(&pct(row.estimated_share)));
+}

@@ -8,9 +8,10 @@ use ifn_core::{Catalogue, LevelScores, Selection, Territory};
 use serde_json::{json, Value};
 
 use crate::error::{ExportError, ExportResult};
+use crate::estimated::{estimated_shares, EstimatedShares};
 
 /// Everything an export needs, borrowed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ExportInput<'a> {
     /// The territory (contours and provenance).
     pub territory: &'a Territory,
@@ -23,6 +24,8 @@ pub struct ExportInput<'a> {
     /// The mediation offer of the same level and selection, when the export carries it: its
     /// figures ([`TerritoryOffer::FLAT_FIELD_NAMES`]) follow the score columns.
     pub offer: Option<&'a LevelOffer>,
+    /// Statistical secrecy: the `<key>_estimee` columns (computed by [`ExportInput::new`]).
+    pub estimated: Option<std::sync::Arc<EstimatedShares>>,
 }
 
 /// One value of a row, in column order; [`Cell::Float`] NaN and [`Cell::Int`] `None` are
@@ -143,6 +146,7 @@ impl<'a> ExportInput<'a> {
             selection,
             catalogue,
             offer: None,
+            estimated: estimated_shares(territory, scores).map(std::sync::Arc::new),
         }
     }
 
@@ -174,6 +178,12 @@ impl<'a> ExportInput<'a> {
     /// there is an offer.
     pub fn columns(&self) -> Vec<Column> {
         let mut out = columns(self.scores);
+        if let Some(e) = &self.estimated {
+            out.extend(e.indicators.iter().map(|&k| Column {
+                name: format!("{}_estimee", self.scores.indicators[k]),
+                kind: ColumnKind::Float64,
+            }));
+        }
         if self.offer.is_some() {
             out.extend(TerritoryOffer::FLAT_FIELD_NAMES.iter().map(|n| Column {
                 name: (*n).to_string(),
@@ -195,6 +205,9 @@ impl<'a> ExportInput<'a> {
         for j in 0..s.indicators.len() {
             out.push(Cell::Float(s.classes[(t, j)]));
             out.push(Cell::Float(s.raw[(t, j)]));
+        }
+        if let Some(e) = &self.estimated {
+            out.extend(e.shares[t].iter().map(|&x| Cell::Float(x)));
         }
         if let Some(o) = self.offer.and_then(|o| o.territories.get(t)) {
             for (name, v) in o.flat_fields() {
@@ -361,6 +374,7 @@ impl<'a> ExportInput<'a> {
                 "indicators_used": "number of selected indicators with a value",
                 "<key>_class": "decile class 1..10 (above base units: population-weighted mean)",
                 "<key>_raw": "raw indicator value (above base units: population-weighted mean)",
+                "<key>_estimee": "statistical secrecy: share (0-1) of the population in base units whose value is not published and was estimated from an enclosing territory (only for indicators with estimates)",
                 "places_<kind>": "mediation places located in the territory (all, france_services, conseiller_numerique, aidants_connect, bibliotheque)",
                 "places_per_10k_<kind>": "places per 10,000 inhabitants",
                 "fragile_population": "inhabitants of base units whose score is at or above the threshold",

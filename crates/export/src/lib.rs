@@ -14,7 +14,9 @@
 //!
 //! Every format has the same columns (see [`columns`]): `code`, `name`, `population` (integer),
 //! `total` (double, full precision), `indicators_used`, then `<key>_class` and `<key>_raw` for
-//! each selected indicator. Missing values are nulls (empty cells in CSV). Each file says which
+//! each selected indicator, then `<key>_estimee` for each selected indicator with values
+//! estimated under statistical secrecy (share 0–1 of the population whose value was estimated,
+//! see [`estimated_shares`]). Missing values are nulls (empty cells in CSV). Each file says which
 //! profile, indicators, weights, reference set, data vintages and licence produced it
 //! ([`Provenance`]).
 //!
@@ -39,6 +41,7 @@
 mod atomic;
 mod csv_out;
 mod error;
+mod estimated;
 mod fgb;
 mod geojson_out;
 mod gpkg;
@@ -54,6 +57,7 @@ use std::str::FromStr;
 
 pub use atomic::write_atomic;
 pub use error::{ExportError, ExportResult};
+pub use estimated::{estimated_shares, EstimatedShares};
 pub use input::{columns, Cell, Column, ColumnKind, ExportInput, Provenance, Rows};
 pub use places::{places_to_bytes, PLACE_COLUMNS};
 

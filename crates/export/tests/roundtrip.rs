@@ -502,3 +502,55 @@ fn population_is_rounded_and_totals_keep_full_precision() {
         }
     }
 }
+
+/// The demo with `older_75_rate` of one commune's base units marked as estimated (secret).
+fn demo_with_an_estimated_commune() -> (Fixture, String) {
+    let mut fx = demo();
+    let d = &fx.territory.dataset;
+    let j = d.indicator_index("older_75_rate").expect("indicator");
+    let commune = d.units()[0].commune.clone();
+    let marks: Vec<_> = d
+        .units()
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.commune == commune)
+        .map(|(i, _)| (i, j, Level::Departement))
+        .collect();
+    fx.territory.dataset = d.clone().with_estimates(marks).expect("marks");
+    (fx, commune)
+}
+
+#[test]
+fn estimated_values_get_an_estimee_column_in_csv_and_geojson() {
+    let (fx, commune) = demo_with_an_estimated_commune();
+    let scores = fx.scores(Level::Commune);
+    let input = fx.input(&scores);
+    let csv_bytes = to_bytes(ExportFormat::Csv, &input, &ExportOptions::default()).expect("csv");
+    let mut r = csv::Reader::from_reader(csv_bytes.as_slice());
+    let header = r.headers().expect("header").clone();
+    let col = header
+        .iter()
+        .position(|h| h == "older_75_rate_estimee")
+        .expect("estimee column");
+    // Only the indicator with estimates gets a column.
+    assert_eq!(header.iter().filter(|h| h.ends_with("_estimee")).count(), 1);
+    for row in r.records() {
+        let row = row.expect("row");
+        let want = if row[0] == *commune { 1.0 } else { 0.0 };
+        assert_eq!(row[col].parse::<f64>().ok(), Some(want), "{}", &row[0]);
+    }
+    let gj = to_bytes(ExportFormat::GeoJson, &input, &ExportOptions::default()).expect("geojson");
+    let v: serde_json::Value = serde_json::from_slice(&gj).expect("json");
+    let f = v["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["code"] == commune.as_str())
+        .expect("commune feature");
+    assert_eq!(f["properties"]["older_75_rate_estimee"], 1.0);
+    // An EPCI holding that commune is partly estimated.
+    let epci = fx.scores(Level::Epci);
+    let e = fx.input(&epci).estimated.expect("shares");
+    let partly = e.shares.iter().filter(|s| s[0] > 0.0 && s[0] < 1.0).count();
+    assert_eq!(partly, 1);
+}

@@ -320,6 +320,10 @@ pub struct IndicatorSpec {
     pub key: String,
     /// Sources, first preferred: a later source only fills units an earlier one left missing.
     pub sources: Vec<IndicatorSource>,
+    /// Missing values are statistical secrecy (not published for small units): `ifn build
+    /// --secret estimate` fills them from the enclosing territory (see `build::secret`).
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// How to compute an indicator from one dataset.
@@ -347,12 +351,31 @@ pub struct IndicatorSource {
     /// datasets.
     #[serde(default)]
     pub distance_to: Vec<String>,
+    /// `site_reach`: share of each unit's area beyond a reach of every site of these datasets
+    /// (e.g. ARCEP's 4G antenna sites).
+    pub site_reach: Option<SiteReach>,
     /// Provenance text stored with the values.
     pub provenance: String,
 }
 
 fn one() -> f64 {
     1.0
+}
+
+/// An indicator computed from point sites: `100 ×` the share of a unit's area farther than
+/// `reach_m` from every site, estimated on a regular grid of points (see `build::coverage4g`).
+/// Each site dataset gives `columns.x`, `columns.y` (in its `crs`, default WGS84) and
+/// `columns.technology` (a 0/1 column: only rows with 1 are sites).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteReach {
+    /// Keys of the site datasets (CSV).
+    pub sites: Vec<String>,
+    /// Reach of a site, in metres (great-circle distance).
+    pub reach_m: f64,
+    /// Step of the sampling grid, in metres (smaller for small units, so that each gets
+    /// enough points).
+    pub grid_m: f64,
 }
 
 impl DatasetSpec {
@@ -500,15 +523,29 @@ impl Manifest {
                 for p in &s.distance_to {
                     self.dataset(p)?;
                 }
+                if let Some(r) = &s.site_reach {
+                    for k in &r.sites {
+                        self.dataset(k)?;
+                    }
+                    let positive = |x: f64| x.is_finite() && x > 0.0;
+                    if r.sites.is_empty() || !positive(r.reach_m) || !positive(r.grid_m) {
+                        return Err(self.invalid(format!(
+                            "indicator '{}', source '{}': `site_reach` needs `sites` and \
+                             positive `reach_m` and `grid_m`",
+                            ind.key, s.dataset
+                        )));
+                    }
+                }
                 let kinds = [
                     s.column.is_some(),
                     s.denominator.is_some(),
                     !s.distance_to.is_empty(),
+                    s.site_reach.is_some(),
                 ];
                 if kinds.iter().filter(|k| **k).count() != 1 {
                     return Err(self.invalid(format!(
                         "indicator '{}', source '{}': give exactly one of `column`, \
-                         `numerator` + `denominator`, or `distance_to`",
+                         `numerator` + `denominator`, `distance_to` or `site_reach`",
                         ind.key, s.dataset
                     )));
                 }
@@ -518,7 +555,7 @@ impl Manifest {
                         ind.key, s.dataset
                     )));
                 }
-                if s.distance_to.is_empty() && s.level.is_none() {
+                if s.distance_to.is_empty() && s.site_reach.is_none() && s.level.is_none() {
                     return Err(self.invalid(format!(
                         "indicator '{}', source '{}': say the `level` (iris or commune)",
                         ind.key, s.dataset
@@ -562,6 +599,25 @@ mod tests {
                 .starts_with("manifest m.toml, line 3, column 1: "),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_site_reach_needs_a_positive_reach_and_only_one_kind_of_source() {
+        let ok = FRANCE_MANIFEST.contains("reach_m = 5000.0");
+        assert!(ok, "the France manifest has a site_reach source");
+        let text = FRANCE_MANIFEST.replace("reach_m = 5000.0", "reach_m = 0.0");
+        let e = Manifest::parse(&text, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("positive `reach_m`"), "{e}");
+        let text = FRANCE_MANIFEST.replace(
+            "reach_m = 5000.0, grid_m = 500.0 }",
+            "reach_m = 5000.0, grid_m = 500.0 }\ncolumn = \"x\"",
+        );
+        let e = Manifest::parse(&text, Path::new("m.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("exactly one of"), "{e}");
     }
 
     #[test]

@@ -65,6 +65,10 @@ pub struct BuildReport {
     pub places: BTreeMap<String, usize>,
     /// Places merged as duplicates.
     pub places_merged: usize,
+    /// Approximations made by ifn itself (e.g. 4G coverage from antenna sites).
+    pub approximations: Vec<String>,
+    /// Statistical secrecy: the policy and what it did per indicator.
+    pub secret: Option<crate::build::secret::SecretReport>,
     /// Other warnings.
     pub warnings: Vec<String>,
 }
@@ -156,6 +160,37 @@ impl BuildReport {
             "\nmediation places: {:?} ({} duplicates merged)",
             self.places, self.places_merged
         );
+        if let Some(sr) = &self.secret {
+            let _ = writeln!(
+                s,
+                "\nstatistical secrecy (--secret {}), values missing → estimated from the enclosing territory:",
+                serde_json::to_value(sr.policy).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+            );
+            for (k, r) in &sr.indicators {
+                let by: Vec<String> = r
+                    .estimated
+                    .iter()
+                    .map(|(l, n)| format!("{l}: {n}"))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "  {k}: {} missing; estimated {}; still missing {}",
+                    r.missing,
+                    if by.is_empty() {
+                        "none".to_string()
+                    } else {
+                        by.join(", ")
+                    },
+                    r.still_missing
+                );
+            }
+        }
+        if !self.approximations.is_empty() {
+            let _ = writeln!(s, "\napproximations:");
+            for a in &self.approximations {
+                let _ = writeln!(s, "  {a}");
+            }
+        }
         for w in &self.warnings {
             let _ = writeln!(s, "warning: {w}");
         }

@@ -128,3 +128,52 @@ async fn weights_change_the_contributions() {
     assert!((c1 - class / used).abs() < 1e-9);
     assert!((c3 - 3.0 * class / (used + 2.0)).abs() < 1e-9);
 }
+
+/// The demo with the poverty rate of the first commune's base units marked as estimated from
+/// their EPCI (statistical secrecy), and that commune's code.
+fn demo_with_an_estimated_commune() -> (axum::Router, String, String) {
+    let mut t = ifn_core::demo::generate();
+    let d = &t.dataset;
+    let j = d.indicator_index("poverty_rate").unwrap();
+    let commune = d.units()[0].commune.clone();
+    let epci = d.units()[0].epci.clone();
+    let marks: Vec<_> = d
+        .units()
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.commune == commune)
+        .map(|(i, _)| (i, j, ifn_core::Level::Epci))
+        .collect();
+    t.dataset = t.dataset.clone().with_estimates(marks).unwrap();
+    let state = ifn_server::AppState::new(t, ifn_core::Catalogue::builtin().clone());
+    (ifn_server::router(state), commune, epci)
+}
+
+async fn json_from(app: axum::Router, uri: &str) -> Json {
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), axum::http::StatusCode::OK, "{uri}");
+    serde_json::from_slice(&body(res).await).unwrap()
+}
+
+#[tokio::test]
+async fn an_estimated_value_says_so_and_names_the_territory_it_comes_from() {
+    let (app, commune, epci) = demo_with_an_estimated_commune();
+    let t = json_from(app.clone(), &format!("/api/territories/commune/{commune}")).await;
+    let p = indicator(&t, "poverty_rate");
+    assert_eq!(p["estimated"], true);
+    assert_eq!(p["estimate"]["from"]["level"], "epci");
+    assert_eq!(p["estimate"]["from"]["code"], epci.as_str());
+    assert!(close(&p["estimate"]["population_share"], &Json::from(1.0)));
+    assert_eq!(indicator(&t, "older_65_rate")["estimated"], false);
+    assert!(indicator(&t, "older_65_rate")["estimate"].is_null());
+    // At the EPCI level, only part of the population is estimated.
+    let e = json_from(app, &format!("/api/territories/epci/{epci}")).await;
+    let share = indicator(&e, "poverty_rate")["estimate"]["population_share"]
+        .as_f64()
+        .unwrap();
+    assert!(share > 0.0 && share < 1.0, "{share}");
+}

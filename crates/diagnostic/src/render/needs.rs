@@ -65,12 +65,31 @@ fn indicators(page: &Page<'_>) -> Markup {
                         td {
                             (r.label)
                             @if matches!(r.axis, Some(Axis::Contexte)) { " " small { "(contexte)" } }
+                            @if r.estimated_share > 0.0 {
+                                " " sup data-figure={ "indicator-estimated-" (r.key) } {
+                                    a href="#note-secret" aria-label="valeur estimée, voir la note" { "*" }
+                                }
+                            }
                         }
                         td class="n" { (fr(r.weight, 1)) }
                         (compared_cells(page, &format!("indicator-raw-{}", r.key), &r.raw, |v| raw_text(v, &r.unit)))
                         (compared_cells(page, &format!("indicator-class-{}", r.key), &r.class, class_text))
                     }
                 }
+            }
+        }
+        @let estimated: Vec<_> = page.d.indicators.iter().filter(|r| r.estimated_share > 0.0).collect();
+        @if !estimated.is_empty() {
+            p class="note" id="note-secret" {
+                "* Valeur estimée (secret statistique) : l'INSEE ne publie pas cette valeur pour \
+                 les plus petites unités ; ifn leur donne celle du plus petit territoire englobant \
+                 qui en publie une (commune, EPCI puis département), calculée sur les seules \
+                 valeurs publiées. Part de la population concernée : "
+                @for (k, r) in estimated.iter().enumerate() {
+                    @if k > 0 { " ; " }
+                    (r.label) " " (pct(r.estimated_share))
+                }
+                "."
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::report::{BuildReport, IndicatorReport};
 use crate::table::Table;
 
 use super::contours::Geometries;
+use super::coverage4g::site_reach_values;
 use super::distances::{nearest_km, unit_centres};
 use super::hierarchy::OldPopulations;
 use super::places::PlacesByDataset;
@@ -50,7 +51,14 @@ pub(super) fn compute(
         let mut filled_by = Vec::new();
         for s in &ind.sources {
             let (spec, _) = src.file(&s.dataset)?;
-            let got = if !s.distance_to.is_empty() {
+            let got = if let Some(reach) = &s.site_reach {
+                report.approximations.push(format!(
+                    "{}: {}",
+                    ind.key,
+                    super::provenance::formula(s)
+                ));
+                site_reach_values(src, reach, inp.geo, inp.geometries, report)?
+            } else if !s.distance_to.is_empty() {
                 let pts: Vec<_> = s
                     .distance_to
                     .iter()

@@ -7,7 +7,7 @@
 //! - `places`: mediation places, duplicates across files merged;
 //! - `indicators`: table columns and ratios (`tables`,
 //!   maths in `maths`) and distances to the nearest place
-//!   (`distances`);
+//!   (`distances`) and shares of area beyond the reach of antenna sites (`coverage4g`);
 //! - assembly of the [`Territory`], and [`write_build`] with its
 //!   `provenance` table.
 //!
@@ -15,6 +15,7 @@
 //! error.
 
 mod contours;
+pub mod coverage4g;
 mod distances;
 mod hierarchy;
 mod indicators;
@@ -22,6 +23,7 @@ mod maths;
 mod places;
 mod progress;
 mod provenance;
+pub mod secret;
 mod sources;
 mod tables;
 
@@ -41,6 +43,7 @@ use crate::table::TableError;
 use crate::vector::VectorError;
 
 pub use provenance::{write_build, ProvenanceRow};
+pub use secret::{apply_secret, SecretPolicy};
 
 /// Errors of `ifn build`. Nothing is written when one occurs.
 #[derive(Debug, Error)]

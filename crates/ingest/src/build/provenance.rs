@@ -55,6 +55,7 @@ impl ProvenanceRow {
             licence: spec.licence.clone(),
             official: spec.official,
             level: match (src.level, src.distance_to.is_empty()) {
+                _ if src.site_reach.is_some() => "grid".into(),
                 (_, false) => "point".into(),
                 (Some(SourceLevel::Iris), _) => "iris".into(),
                 _ => "commune".into(),
@@ -67,7 +68,16 @@ impl ProvenanceRow {
 }
 
 /// The formula of a source, as people read it.
-fn formula(src: &IndicatorSource) -> String {
+pub(super) fn formula(src: &IndicatorSource) -> String {
+    if let Some(r) = &src.site_reach {
+        return format!(
+            "100 × share of the unit's grid points (step ≤ {} m, ≥ {} points) farther than {} m from every site of {}",
+            r.grid_m,
+            super::coverage4g::MIN_POINTS,
+            r.reach_m,
+            r.sites.join(" + ")
+        );
+    }
     if !src.distance_to.is_empty() {
         return format!("haversine km to nearest of {}", src.distance_to.join(" + "));
     }

@@ -8,6 +8,8 @@
 //!   names.parquet            level, code, name of every territory above the base units
 //!   geometry/<level>.fgb     contours per level (FlatGeobuf, EPSG:4326, columns code, name)
 //!   places.fgb               mediation places (points, EPSG:4326)
+//!   estimated.parquet        (optional) values estimated under statistical secrecy: unit,
+//!                            indicator, level of the enclosing territory used
 //! ```
 //!
 //! A store is written into a temporary folder beside the target and renamed into place, so a

@@ -12,7 +12,7 @@ use ifn_core::{BaseUnit, Dataset, Feature, Level, Names, Place, PlaceKind, Terri
 use ndarray::Array2;
 use polars::prelude::*;
 
-use super::schema::{StoreJson, STORE_FORMAT_VERSION};
+use super::schema::{StoreJson, ESTIMATES_FILE, STORE_FORMAT_VERSION};
 use super::{fgb_err, io_err, pq_err, StoreError, StoreResult};
 
 fn read_parquet(path: &Path) -> StoreResult<DataFrame> {
@@ -107,10 +107,55 @@ fn read_dataset(dir: &Path, json: &StoreJson) -> StoreResult<Dataset> {
         })?;
         names.insert(level, c, nm);
     }
-    Dataset::new(units, json.indicators.clone(), values, names).map_err(|e| StoreError::Invalid {
-        path,
-        message: e.to_string(),
-    })
+    let dataset = Dataset::new(units, json.indicators.clone(), values, names).map_err(|e| {
+        StoreError::Invalid {
+            path,
+            message: e.to_string(),
+        }
+    })?;
+    read_estimates(dataset, &dir.join(ESTIMATES_FILE))
+}
+
+/// Marks the values listed in `estimated.parquet` (if the store has one) as estimated.
+fn read_estimates(dataset: Dataset, path: &Path) -> StoreResult<Dataset> {
+    if !path.is_file() {
+        return Ok(dataset);
+    }
+    let df = read_parquet(path)?;
+    let (unit, indicator, level) = (
+        str_col(&df, "unit", path)?,
+        str_col(&df, "indicator", path)?,
+        str_col(&df, "level", path)?,
+    );
+    let rows: std::collections::HashMap<&str, usize> = dataset
+        .units()
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.code.as_str(), i))
+        .collect();
+    let invalid = |row: usize, message: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message: format!("row {}: {message}", row + 1),
+    };
+    let mut marks = Vec::with_capacity(unit.len());
+    for (r, ((u, k), l)) in unit.iter().zip(&indicator).zip(&level).enumerate() {
+        let i = *rows
+            .get(u.as_str())
+            .ok_or_else(|| invalid(r, format!("unknown unit '{u}'")))?;
+        let j = dataset
+            .indicator_index(k)
+            .ok_or_else(|| invalid(r, format!("unknown indicator '{k}'")))?;
+        let l: Level = l
+            .parse()
+            .map_err(|_| invalid(r, format!("unknown level '{l}'")))?;
+        marks.push((i, j, l));
+    }
+    dataset
+        .with_estimates(marks)
+        .map_err(|e| StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
 }
 
 fn read_geometries(dir: &Path, json: &StoreJson) -> StoreResult<BTreeMap<Level, Vec<Feature>>> {

@@ -39,3 +39,6 @@ pub(super) fn wgs84() -> FgbCrs<'static> {
         ..Default::default()
     }
 }
+
+/// File of the values estimated under statistical secrecy (absent when none is).
+pub const ESTIMATES_FILE: &str = "estimated.parquet";

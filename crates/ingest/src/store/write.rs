@@ -11,7 +11,7 @@ use ifn_core::{Dataset, Feature, Level, Place, Territory};
 use polars::prelude::*;
 use tracing::info;
 
-use super::schema::{wgs84, StoreJson, PLACE_COLUMNS, STORE_FORMAT_VERSION};
+use super::schema::{wgs84, StoreJson, ESTIMATES_FILE, PLACE_COLUMNS, STORE_FORMAT_VERSION};
 use super::{io_err, pq_err, StoreError, StoreResult};
 
 /// Writes a territory as a store at `dir`, atomically. An existing `dir` is refused unless
@@ -89,6 +89,31 @@ fn replace(tmp: tempfile::TempDir, dir: &Path, parent: &Path) -> StoreResult<()>
     Ok(())
 }
 
+/// `estimated.parquet`: one row per value estimated under statistical secrecy (unit code,
+/// indicator key, level of the enclosing territory it was taken from).
+fn write_estimates(d: &Dataset, path: &Path) -> StoreResult<()> {
+    let (mut unit, mut indicator, mut level) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, u) in d.units().iter().enumerate() {
+        for (j, key) in d.indicators().iter().enumerate() {
+            if let Some(l) = d.estimated_from(i, j) {
+                unit.push(u.code.as_str());
+                indicator.push(key.as_str());
+                level.push(l.as_str());
+            }
+        }
+    }
+    let mut df = DataFrame::new(
+        unit.len(),
+        vec![
+            Column::new("unit".into(), unit),
+            Column::new("indicator".into(), indicator),
+            Column::new("level".into(), level),
+        ],
+    )
+    .map_err(pq_err(path))?;
+    write_parquet(path, &mut df)
+}
+
 fn write_into(t: &Territory, dir: &Path) -> StoreResult<()> {
     let d = &t.dataset;
     let units = d.units();
@@ -138,6 +163,9 @@ fn write_into(t: &Territory, dir: &Path) -> StoreResult<()> {
     let path = dir.join("units.parquet");
     let mut df = DataFrame::new(units.len(), cols).map_err(pq_err(&path))?;
     write_parquet(&path, &mut df)?;
+    if d.has_estimates() {
+        write_estimates(d, &dir.join(ESTIMATES_FILE))?;
+    }
 
     // names.parquet
     let mut rows: Vec<(Level, &str, &str)> = Vec::new();

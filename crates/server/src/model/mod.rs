@@ -243,6 +243,27 @@ pub struct IndicatorDetail {
     pub producer: String,
     /// Vintage.
     pub vintage: String,
+    /// Whether the value is (wholly or partly) estimated under statistical secrecy: not
+    /// published for the unit, taken from an enclosing territory (`ifn build --secret
+    /// estimate`).
+    pub estimated: bool,
+    /// How much is estimated and from where (`null` when nothing is).
+    pub estimate: Option<EstimateDetail>,
+}
+
+/// Statistical secrecy: how much of a territory's indicator value is estimated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstimateDetail {
+    /// Share (0–1) of the territory's population living in base units whose value was
+    /// estimated.
+    pub population_share: f64,
+    /// Number of base units whose value was estimated.
+    pub units: usize,
+    /// Number of base units of the territory.
+    pub units_total: usize,
+    /// The enclosing territory the value was taken from, when there is one (a base unit, or
+    /// every estimated unit of the territory takes it from the same territory).
+    pub from: Option<ParentRef>,
 }
 
 /// An indicator's raw value and class for a territory it is compared with.

@@ -6,7 +6,9 @@ use ifn_core::{report, Level, LevelScores, Selection};
 use serde_json::Value;
 
 use crate::error::{ApiError, ApiResult};
-use crate::model::{finite, IndicatorDetail, ParentRef, SelectionEcho, TerritoryDetail, ValueAt};
+use crate::model::{
+    finite, EstimateDetail, IndicatorDetail, ParentRef, SelectionEcho, TerritoryDetail, ValueAt,
+};
 use crate::state::AppState;
 
 /// Whether a territory of `level` is compared with its département (a département or a
@@ -86,6 +88,47 @@ fn parents(state: &AppState, level: Level, code: &str) -> Vec<ParentRef> {
     chain
 }
 
+/// Statistical secrecy: the part of indicator `key` estimated among base units `members`
+/// (None when none is).
+fn estimate(state: &AppState, members: &[usize], key: &str) -> Option<EstimateDetail> {
+    let engine = state.engine();
+    let d = engine.dataset();
+    let j = d.indicator_index(key)?;
+    if !d.has_estimates() {
+        return None;
+    }
+    let units = d.units();
+    let (mut pop, mut pop_est, mut n) = (0.0, 0.0, 0usize);
+    let mut from: Option<Option<(Level, &str)>> = None;
+    for &i in members {
+        pop += units[i].population;
+        if let Some(level) = d.estimated_from(i, j) {
+            pop_est += units[i].population;
+            n += 1;
+            let src = Some((level, units[i].code_at(level)));
+            from = match from {
+                None => Some(src),
+                Some(prev) if prev == src => Some(prev),
+                Some(_) => Some(None),
+            };
+        }
+    }
+    (n > 0).then(|| EstimateDetail {
+        population_share: if pop > 0.0 {
+            pop_est / pop
+        } else {
+            n as f64 / members.len() as f64
+        },
+        units: n,
+        units_total: members.len(),
+        from: from.flatten().map(|(level, code)| ParentRef {
+            level,
+            code: code.to_string(),
+            name: d.name_of(level, code),
+        }),
+    })
+}
+
 /// The score sets and offer a detail is made of.
 struct DetailInputs<'a> {
     sel: &'a Selection,
@@ -132,6 +175,7 @@ fn detail(
         .filter(|&(k, _)| full.classes[(row, k)].is_finite())
         .filter_map(|(_, key)| sel.weight_of(key))
         .sum();
+    let members = state.engine().members(level, code);
     let dep = departement
         .as_deref()
         .and_then(|d| Some((d, departement_row(state, level, code)?)));
@@ -144,7 +188,10 @@ fn detail(
             let text = |f: fn(&ifn_core::IndicatorDef) -> &str| def.map(f).unwrap_or("");
             let weight = sel.weight_of(key);
             let class = full.classes[(row, k)];
+            let estimate = estimate(state, &members, key);
             IndicatorDetail {
+                estimated: estimate.is_some(),
+                estimate,
                 key: key.clone(),
                 label: def.map_or(key.as_str(), |d| d.label.as_str()).to_string(),
                 unit: text(|d| d.unit.as_str()).to_string(),
