@@ -217,6 +217,31 @@ fn label_of(f: &Feature) -> Option<((f64, f64), f64)> {
     Some(((point.x(), point.y()), total))
 }
 
+/// The label points of every level with contours that `engine` scores, with names and
+/// populations from the dataset (CPU work, in parallel).
+pub fn level_labels(
+    engine: &ifn_core::Engine,
+    geometries: &std::collections::BTreeMap<ifn_core::Level, Vec<Feature>>,
+) -> std::collections::BTreeMap<ifn_core::Level, LabelTiler> {
+    let dataset = engine.dataset();
+    let mut out = std::collections::BTreeMap::new();
+    for (&level, features) in geometries {
+        if features.is_empty() || !engine.has_level(level) {
+            continue;
+        }
+        let mut population: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
+        for u in dataset.units() {
+            *population.entry(u.code_at(level)).or_default() += u.population;
+        }
+        let tiler = LabelTiler::new(features, |code| {
+            let p = *population.get(code)?;
+            Some((dataset.name_of(level, code), p))
+        });
+        out.insert(level, tiler);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -312,29 +337,4 @@ mod tests {
         assert_eq!(names(8), ["big"]);
         assert_eq!(names(16), ["small", "big"]);
     }
-}
-
-/// The label points of every level with contours that `engine` scores, with names and
-/// populations from the dataset (CPU work, in parallel).
-pub fn level_labels(
-    engine: &ifn_core::Engine,
-    geometries: &std::collections::BTreeMap<ifn_core::Level, Vec<Feature>>,
-) -> std::collections::BTreeMap<ifn_core::Level, LabelTiler> {
-    let dataset = engine.dataset();
-    let mut out = std::collections::BTreeMap::new();
-    for (&level, features) in geometries {
-        if features.is_empty() || !engine.has_level(level) {
-            continue;
-        }
-        let mut population: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
-        for u in dataset.units() {
-            *population.entry(u.code_at(level)).or_default() += u.population;
-        }
-        let tiler = LabelTiler::new(features, |code| {
-            let p = *population.get(code)?;
-            Some((dataset.name_of(level, code), p))
-        });
-        out.insert(level, tiler);
-    }
-    out
 }
