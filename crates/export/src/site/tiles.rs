@@ -216,19 +216,9 @@ fn write_points(
     world: &[(f64, f64)],
     tile: impl Fn(ifn_tiles::TileId, &[usize]) -> Vec<u8> + Sync,
 ) -> ExportResult<PyramidStats> {
-    let file = File::create(path).map_err(|source| ExportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut out = BufWriter::new(file);
-    let options = PyramidOptions {
-        min_zoom: 0,
-        max_zoom,
-        bounds: bbox,
-        metadata,
-        ..PyramidOptions::default()
-    };
-    Ok(write_point_pyramid(&options, &mut out, world, tile)?)
+    with_archive(path, bbox, max_zoom, metadata, |options, out| {
+        write_point_pyramid(options, out, world, tile)
+    })
 }
 
 /// Writes one archive, z 0..=`max_zoom` over `bbox`.
@@ -238,6 +228,19 @@ fn write_archive(
     max_zoom: u8,
     metadata: Value,
     tile: impl Fn(ifn_tiles::TileId) -> Vec<u8> + Sync,
+) -> ExportResult<PyramidStats> {
+    with_archive(path, bbox, max_zoom, metadata, |options, out| {
+        write_pyramid(options, out, tile)
+    })
+}
+
+/// Creates `path` and runs `write` on it with the pyramid options of z 0..=`max_zoom`.
+fn with_archive(
+    path: &Path,
+    bbox: [f64; 4],
+    max_zoom: u8,
+    metadata: Value,
+    write: impl FnOnce(&PyramidOptions, &mut BufWriter<File>) -> ifn_tiles::TilesResult<PyramidStats>,
 ) -> ExportResult<PyramidStats> {
     let file = File::create(path).map_err(|source| ExportError::Io {
         path: path.to_path_buf(),
@@ -251,5 +254,5 @@ fn write_archive(
         metadata,
         ..PyramidOptions::default()
     };
-    Ok(write_pyramid(&options, &mut out, tile)?)
+    Ok(write(&options, &mut out)?)
 }
