@@ -118,7 +118,8 @@ pub async fn write_site(
         let (territory, engine) = (st.territory(), st.engine());
         let manifest = data::manifest(territory, engine, &zooms)?;
         data::write_tables(engine, &territory.geometries, &d)?;
-        data::write_tiles(territory, engine, engine.catalogue(), &zooms, &d)?;
+        // The server's label points (computed once, in the background since start-up).
+        data::write_tiles(territory, engine, st.labels(), &zooms, &d)?;
         write_offers(&st, &d)?;
         data::write_manifest(&manifest, &d)?;
         Ok(())
@@ -188,10 +189,7 @@ async fn prerender(state: &AppState, dir: &Path) -> Result<(), SiteError> {
 /// figures of the detail card; other selections or options need the server.
 fn write_offers(state: &AppState, dir: &Path) -> Result<(), SiteError> {
     let engine = state.engine();
-    let Some(profile) = engine.catalogue().profiles.first() else {
-        return Ok(());
-    };
-    let selection = ifn_core::Selection::builder(profile.key.clone())
+    let selection = ifn_core::Selection::builder(ifn_core::params::DEFAULT_PROFILE)
         .build(engine)
         .map_err(|e| SiteError::Task(e.to_string()))?;
     let options = ifn_core::offer::OfferOptions::default();

@@ -57,6 +57,15 @@ pub fn level_fields(
     f
 }
 
+/// Fields of the label-points layer ([`crate::labels::LABEL_LAYER`]).
+pub fn label_fields() -> Map<String, Value> {
+    let mut f = Map::new();
+    f.insert("code".into(), json!("String"));
+    f.insert("name".into(), json!("String"));
+    f.insert("population".into(), json!("Number"));
+    f
+}
+
 /// Fields of the places layer (points of the mediation offer).
 pub fn places_fields() -> Map<String, Value> {
     let mut f = Map::new();

@@ -5,11 +5,13 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
 use ifn_core::{Catalogue, Engine, Level, Reference, Territory};
-use ifn_tiles::labels::{level_labels, LABEL_LAYER};
+use ifn_tiles::labels::{LabelTiler, LABEL_LAYER};
 use ifn_tiles::level::{PublishedLevel, RAW_SUFFIX};
 use ifn_tiles::pyramid::{write_point_pyramid, write_pyramid, PyramidOptions, PyramidStats};
-use ifn_tiles::tilejson::{places_fields, vector_layer};
+use ifn_tiles::tilejson::{label_fields, places_fields, vector_layer};
 use ifn_tiles::{LevelTiler, PlacesTiler, TileOptions};
 use serde_json::{json, Map, Value};
 
@@ -57,10 +59,12 @@ impl LevelZooms {
 }
 
 /// Writes every archive of the site into `dir/tiles`; returns each archive with its stats.
+/// `labels`: the name points of each level ([`ifn_tiles::labels::level_labels`]; a server has
+/// them already).
 pub fn write_tiles(
     territory: &Territory,
     engine: &Engine,
-    catalogue: &Catalogue,
+    labels: &BTreeMap<Level, LabelTiler>,
     zooms: &LevelZooms,
     dir: &Path,
 ) -> ExportResult<Vec<(PathBuf, PyramidStats)>> {
@@ -108,7 +112,7 @@ pub fn write_tiles(
             territory,
             layer,
             max_zoom,
-            published_fields(&indicators, catalogue),
+            published_fields(&indicators, engine.catalogue()),
         );
         let path = tiles.join(format!("{level}.pmtiles"));
         let stats = write_archive(&path, bbox, max_zoom, metadata, |t| {
@@ -117,17 +121,9 @@ pub fn write_tiles(
         })?;
         written.push((path, stats));
     }
-    for (level, labels) in level_labels(engine, &territory.geometries) {
+    for (level, labels) in labels {
         let path = tiles.join(format!("labels-{level}.pmtiles"));
-        let mut fields = Map::new();
-        for (k, v) in [
-            ("code", "String"),
-            ("name", "String"),
-            ("population", "Number"),
-        ] {
-            fields.insert(k.into(), json!(v));
-        }
-        let metadata = archive_metadata(territory, LABEL_LAYER, zooms.points, fields);
+        let metadata = archive_metadata(territory, LABEL_LAYER, zooms.points, label_fields());
         let world = labels.world();
         let stats = write_points(&path, bbox, zooms.points, metadata, &world, |t, i| {
             labels.tile_of(t, i.iter().copied())

@@ -13,7 +13,6 @@ use axum::Json;
 use ifn_core::Level;
 use ifn_tiles::labels::LABEL_LAYER;
 use ifn_tiles::MAX_ZOOM;
-use serde_json::{json, Map};
 
 use crate::cache::CachedBody;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -119,10 +118,7 @@ pub async fn tilejson(
     let level = labels_of(&state, name)?;
     let meta = state.meta();
     let b = meta.bbox;
-    let mut fields = Map::new();
-    fields.insert("code".into(), json!("String"));
-    fields.insert("name".into(), json!("String"));
-    fields.insert("population".into(), json!("Number"));
+    let fields = ifn_tiles::tilejson::label_fields();
     Ok(Json(TileJson {
         tilejson: "3.0.0",
         name: format!("ifn labels {level}"),
